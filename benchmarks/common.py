@@ -1,0 +1,44 @@
+"""Helpers shared by the benchmarks: paths, test frames, timing."""
+
+from __future__ import annotations
+
+import io
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+MODELS = SHARED / "models"
+FIXTURES = SHARED / "fixtures"
+sys.path.insert(0, str(REPO))
+
+
+def jpeg_frame(width: int, height: int, source: Path | None = None, quality: int = 90) -> bytes:
+    """Return a camera-like JPEG: a real fixture frame scaled to ``width`` x ``height``."""
+    src = source or FIXTURES / "pairs" / "images" / "fall_img_1.png"
+    image = Image.open(src).convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def median_ms(fn: Callable[[], object], runs: int, warmup: int = 5) -> float:
+    """Median wall time of ``fn`` in milliseconds."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def verdict(ok: bool) -> str:
+    """Pass/fall-short label for a goal."""
+    return "PASS" if ok else "FALLS SHORT"

@@ -1,0 +1,153 @@
+"""Image decoding and model-input preparation.
+
+JPEG frames are decoded at reduced size straight from the DCT coefficients
+(Pillow ``draft``), to roughly twice the model input, then letterboxed to the
+model's input without distorting the aspect ratio. ``Letterbox`` records the
+mapping so keypoints can be returned in source-image pixels.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, UnidentifiedImageError
+
+from .errors import ImageError
+
+# 40 megapixels: far above any camera still (8K is 33 MP), far below a bomb.
+MAX_IMAGE_PIXELS: Final = 40_000_000
+MIN_IMAGE_SIDE: Final = 8
+DRAFT_FACTOR: Final = 2
+
+ImageInput = bytes | bytearray | memoryview | npt.NDArray[np.uint8] | Image.Image
+
+
+@dataclass(frozen=True, slots=True)
+class Letterbox:
+    """Where the source image sits inside the model input.
+
+    The source (``src_w`` x ``src_h`` pixels) was scaled and placed at the
+    top-left of the model input (``in_w`` x ``in_h``), filling ``content_w`` x
+    ``content_h`` pixels; the rest is black padding.
+    """
+
+    src_w: int
+    src_h: int
+    in_w: int
+    in_h: int
+    content_w: int
+    content_h: int
+
+    def to_source(
+        self, x_norm: npt.NDArray[np.floating[Any]], y_norm: npt.NDArray[np.floating[Any]]
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """Map coordinates normalised to the model input to source pixels."""
+        sx = self.in_w * self.src_w / self.content_w
+        sy = self.in_h * self.src_h / self.content_h
+        return (x_norm * sx).astype(np.float32), (y_norm * sy).astype(np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A decoded RGB image and the size of the frame it came from.
+
+    ``image`` may be smaller than ``source_size`` when the JPEG was decoded
+    at reduced size; keypoints are always reported in source pixels.
+    """
+
+    image: Image.Image
+    source_size: tuple[int, int]
+
+
+def open_image(data: ImageInput, target: tuple[int, int] | None = None) -> Decoded:
+    """Decode bytes, an array or a Pillow image to RGB.
+
+    With ``target`` (width, height), JPEGs are decoded at the smallest DCT
+    scale that keeps them at least ``DRAFT_FACTOR`` times the target size.
+    Raises ``ImageError`` for anything that is not a usable image.
+    """
+    if isinstance(data, np.ndarray):
+        image = _from_array(data)
+        return Decoded(image, image.size)
+    if isinstance(data, Image.Image):
+        image = data
+        _check_size(*image.size)
+    else:
+        image = _open_bytes(bytes(data))
+    source_size = image.size
+    if target is not None and image.format == "JPEG":
+        _draft(image, target)
+    try:
+        image.load()
+        rgb = image if image.mode == "RGB" else image.convert("RGB")
+    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError) as err:
+        raise ImageError(f"Could not decode image: {err}") from err
+    return Decoded(rgb, source_size)
+
+
+def _open_bytes(data: bytes) -> Image.Image:
+    if not data:
+        raise ImageError("Image is empty (0 bytes)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+    ) as err:
+        raise ImageError(f"Not a decodable image: {err}") from err
+    except (OSError, ValueError, SyntaxError) as err:
+        raise ImageError(f"Could not read image header: {err}") from err
+    _check_size(*image.size)
+    return image
+
+
+def _check_size(width: int, height: int) -> None:
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ImageError(
+            f"Image is {width}x{height} pixels, over the limit of {MAX_IMAGE_PIXELS} pixels"
+        )
+    if min(width, height) < MIN_IMAGE_SIDE:
+        raise ImageError(f"Image is {width}x{height} pixels, too small to find a person in")
+
+
+def _draft(image: Image.Image, target: tuple[int, int]) -> None:
+    w, h = image.size
+    # The letterboxed content is scaled by min(...): keep it DRAFT_FACTOR x that.
+    k = DRAFT_FACTOR * min(target[0] / w, target[1] / h)
+    if k < 1:
+        image.draft("RGB", (math.ceil(w * k), math.ceil(h * k)))
+
+
+def _from_array(array: npt.NDArray[np.uint8]) -> Image.Image:
+    if array.ndim != 3 or array.shape[2] != 3:  # noqa: PLR2004 - HxWx3
+        raise ImageError(f"Expected an HxWx3 RGB array, got shape {array.shape}")
+    _check_size(array.shape[1], array.shape[0])
+    return Image.fromarray(np.ascontiguousarray(array, dtype=np.uint8), "RGB")
+
+
+def letterbox(decoded: Decoded, in_w: int, in_h: int) -> tuple[npt.NDArray[np.uint8], Letterbox]:
+    """Scale the image to fit ``in_w`` x ``in_h`` keeping its aspect, pad bottom/right."""
+    image = decoded.image
+    src_w, src_h = image.size
+    scale = min(in_w / src_w, in_h / src_h)
+    cw = max(1, min(in_w, round(src_w * scale)))
+    ch = max(1, min(in_h, round(src_h * scale)))
+    resized = image.resize((cw, ch), Image.Resampling.BILINEAR)
+    canvas = np.zeros((in_h, in_w, 3), dtype=np.uint8)
+    canvas[:ch, :cw] = np.asarray(resized)
+    return canvas, Letterbox(*decoded.source_size, in_w, in_h, cw, ch)
+
+
+def stretch(decoded: Decoded, in_w: int, in_h: int) -> tuple[npt.NDArray[np.uint8], Letterbox]:
+    """Resize the image to exactly ``in_w`` x ``in_h`` (distorting its aspect)."""
+    resized = decoded.image.resize((in_w, in_h), Image.Resampling.BILINEAR)
+    return np.asarray(resized), Letterbox(*decoded.source_size, in_w, in_h, in_w, in_h)
