@@ -51,7 +51,7 @@ def test_explicit_file_path(tmp_path: Path, spec: ModelSpec, good_file: Path) ->
 
 
 def test_env_variable_is_read(monkeypatch: pytest.MonkeyPatch, spec: ModelSpec) -> None:
-    monkeypatch.setenv("FALL_DETECTION_MODEL_DIR", str(MODELS))
+    monkeypatch.setenv("FALL_DETECTION_MODEL_DIR", str(require(MODELS)))
     resolver = ModelResolver(allow_download=False)
     assert resolver.env_dir == MODELS
     assert resolver.resolve(spec).name == spec.file
