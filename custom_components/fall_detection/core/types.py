@@ -102,3 +102,5 @@ class PoseResult:
     image_width: int
     image_height: int
     model: str
+    rotation: int = 0
+    """Degrees the frame was turned (counter-clockwise) to find these people, 0 if not."""

@@ -1,0 +1,16 @@
+"""Fall detection from a stream of pose results with timestamps."""
+
+from .ambianic import AmbianicHeuristic, BaselineVerdict
+from .fall import DetectorConfig, FallDetector, FallEvent, FallEventType
+from .tracking import Track, Tracker
+
+__all__ = [
+    "AmbianicHeuristic",
+    "BaselineVerdict",
+    "DetectorConfig",
+    "FallDetector",
+    "FallEvent",
+    "FallEventType",
+    "Track",
+    "Tracker",
+]

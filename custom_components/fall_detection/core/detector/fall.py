@@ -1,0 +1,242 @@
+"""The fall detector: tracks people, weighs the evidence, and raises each fall once.
+
+Per tracked person, every observation is compared with the earlier ones 1 to
+10 seconds back (``features.evidence``). When the best comparison reaches the
+alert threshold a fall is *detected* (suspected, at the moment of descent).
+If the person stays down for ``confirm_seconds`` it is *confirmed*; if they
+get up first it is *dismissed*. A slow slide to the floor that never looks
+like a fall within 10 s is detected once the person has stayed low, relative
+to their last upright posture, for ``slow_down_seconds``. After an alert the
+person is not alerted on again until they have been up again or the
+cool-down has passed.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from .features import Evidence, Observation, evidence, ramp
+from .tracking import Track, Tracker
+
+if TYPE_CHECKING:
+    from ..types import Box, Person
+
+SLOW_DOWN = 0.8  # lying or head near hip level ...
+SLOW_LYING_HIP_DROP = 0.25  # ... with hips lower than when last upright (torso lengths)
+
+
+class FallEventType(StrEnum):
+    """What happened to a tracked person."""
+
+    DETECTED = "fall_detected"
+    CONFIRMED = "fall_confirmed"
+    DISMISSED = "fall_dismissed"
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorConfig:
+    """Thresholds of the detector; the defaults follow Ambianic where it has one."""
+
+    keypoint_threshold: float = 0.11
+    min_seconds: float = 1.0
+    max_seconds: float = 10.0
+    alert_threshold: float = 0.5
+    confirm_seconds: float = 5.0
+    cooldown_seconds: float = 30.0
+    slow_window_seconds: float = 60.0
+    slow_down_seconds: float = 10.0
+    slow_hip_drop: float = 1.0
+    slow_confidence: float = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class FallEvent:
+    """A detection, confirmation or dismissal for one tracked person."""
+
+    type: FallEventType
+    track_id: int
+    timestamp: float
+    confidence: float
+    leaning_angle: float
+    box: Box
+    person: Person
+    reason: str
+    fall_timestamp: float
+
+    @property
+    def is_alert(self) -> bool:
+        """A new fall (the event users alert on)."""
+        return self.type is FallEventType.DETECTED
+
+
+@dataclass(slots=True)
+class _State:
+    history: deque[Observation] = field(default_factory=deque)
+    uprights: deque[Observation] = field(default_factory=deque)  # about one a second
+    low_since: float | None = None
+    fall: FallEvent | None = None  # the detection awaiting confirmation or dismissal
+    fall_reference: Observation | None = None  # the posture the person fell from
+    quiet_until: float = float("-inf")  # cool-down
+    confirmed: bool = False
+
+
+class FallDetector:
+    """Stateful fall detector for one camera."""
+
+    def __init__(self, config: DetectorConfig | None = None) -> None:
+        """Start with no history."""
+        self.config = config or DetectorConfig()
+        self.tracker = Tracker(max_age=self.config.max_seconds)
+        self._states: dict[int, _State] = {}
+
+    def update(self, people: tuple[Person, ...], timestamp: float) -> list[FallEvent]:
+        """Feed one frame (possibly empty); return the events it produced."""
+        events: list[FallEvent] = []
+        for track, person in self.tracker.update(people, timestamp):
+            state = self._states.setdefault(track.track_id, _State())
+            events.extend(self._observe(track, state, person, timestamp))
+        for tid in list(self._states):
+            state = self._states[tid]
+            if tid not in self.tracker.tracks:
+                events.extend(self._expire(tid, state, timestamp))
+                del self._states[tid]
+            else:
+                events.extend(self._confirm(tid, state, timestamp, seen=None))
+        return events
+
+    def reset(self) -> None:
+        """Forget all people and pending falls."""
+        self.tracker.reset()
+        self._states.clear()
+
+    @property
+    def active_falls(self) -> list[FallEvent]:
+        """Detections not yet dismissed (pending or confirmed)."""
+        return [s.fall for s in self._states.values() if s.fall is not None]
+
+    # -- per-track logic -------------------------------------------------
+
+    def _observe(
+        self, track: Track, state: _State, person: Person, timestamp: float
+    ) -> list[FallEvent]:
+        cfg = self.config
+        obs = Observation.of(person, timestamp, cfg.keypoint_threshold)
+        events: list[FallEvent] = []
+        if not obs.usable or obs.spine.score < cfg.keypoint_threshold:
+            return events
+        for past in (state.history, state.uprights):
+            while past and timestamp - past[0].timestamp > cfg.slow_window_seconds:
+                past.popleft()
+        if state.fall is not None:
+            events.extend(self._confirm(track.track_id, state, timestamp, seen=obs))
+        elif timestamp >= state.quiet_until:
+            best = self._best_evidence(state, obs)
+            if best is not None and best.confidence >= cfg.alert_threshold:
+                events.append(self._detect(track.track_id, state, obs, best, "descent"))
+            elif (slow := self._slow_fall(state, obs)) is not None:
+                events.append(self._detect(track.track_id, state, obs, slow, "slow_descent"))
+        if obs.upright and (
+            not state.uprights or timestamp - state.uprights[-1].timestamp >= cfg.min_seconds
+        ):
+            state.uprights.append(obs)
+        state.history.append(obs)
+        return events
+
+    def _best_evidence(self, state: _State, obs: Observation) -> Evidence | None:
+        cfg = self.config
+        best: Evidence | None = None
+        for earlier in state.history:
+            lapse = obs.timestamp - earlier.timestamp
+            if not cfg.min_seconds <= lapse <= cfg.max_seconds:
+                continue
+            ev = evidence(earlier, obs)
+            if best is None or ev.confidence > best.confidence:
+                best = ev
+        return best
+
+    def _slow_fall(self, state: _State, obs: Observation) -> Evidence | None:
+        """Detect a slide to the floor: low for long, against an upright posture."""
+        cfg = self.config
+        low = [
+            ev
+            for ev in (evidence(ref, obs) for ref in state.uprights)
+            if ev.hip_drop >= cfg.slow_hip_drop
+            or (ev.down >= SLOW_DOWN and ev.hip_drop >= SLOW_LYING_HIP_DROP)
+        ]
+        if not low:
+            state.low_since = None
+            return None
+        if state.low_since is None:
+            state.low_since = obs.timestamp
+        if obs.timestamp - state.low_since < cfg.slow_down_seconds:
+            return None
+        ev = max(low, key=lambda e: (e.down, e.hip_drop))
+        confidence = cfg.slow_confidence * max(ramp(ev.hip_drop, 0.5, 1.5), ev.down) + 0.4 * ev.down
+        return replace(ev, confidence=min(1.0, max(confidence, cfg.alert_threshold)))
+
+    def _detect(
+        self, track_id: int, state: _State, obs: Observation, ev: Evidence, reason: str
+    ) -> FallEvent:
+        event = FallEvent(
+            FallEventType.DETECTED,
+            track_id,
+            obs.timestamp,
+            ev.confidence,
+            ev.leaning_angle,
+            obs.person.box,
+            obs.person,
+            reason,
+            obs.timestamp,
+        )
+        state.fall, state.fall_reference, state.confirmed = event, ev.reference, False
+        state.quiet_until = obs.timestamp + self.config.cooldown_seconds
+        state.low_since = None
+        return event
+
+    def _confirm(
+        self, track_id: int, state: _State, timestamp: float, seen: Observation | None
+    ) -> list[FallEvent]:
+        fall = state.fall
+        if fall is None:
+            return []
+        reference = state.fall_reference
+        if seen is not None and reference is not None and seen.back_up(reference):
+            state.fall = state.fall_reference = None
+            state.quiet_until = min(state.quiet_until, timestamp + self.config.min_seconds)
+            return [self._follow_up(fall, FallEventType.DISMISSED, track_id, timestamp, seen)]
+        if not state.confirmed and timestamp - fall.timestamp >= self.config.confirm_seconds:
+            state.confirmed = True
+            return [self._follow_up(fall, FallEventType.CONFIRMED, track_id, timestamp, seen)]
+        return []
+
+    def _expire(self, track_id: int, state: _State, timestamp: float) -> list[FallEvent]:
+        """Close a vanished track: a pending fall is confirmed (a person down may be hidden)."""
+        events = self._confirm(track_id, state, timestamp, seen=None)
+        fall = state.fall
+        if fall is not None and not state.confirmed:
+            events.append(self._follow_up(fall, FallEventType.CONFIRMED, track_id, timestamp, None))
+        return events
+
+    @staticmethod
+    def _follow_up(
+        fall: FallEvent,
+        kind: FallEventType,
+        track_id: int,
+        timestamp: float,
+        seen: Observation | None,
+    ) -> FallEvent:
+        person = seen.person if seen is not None else fall.person
+        return FallEvent(
+            kind,
+            track_id,
+            timestamp,
+            fall.confidence,
+            fall.leaning_angle,
+            person.box,
+            person,
+            fall.reason,
+            fall.fall_timestamp,
+        )

@@ -1,0 +1,156 @@
+"""Per-frame body measurements and the evidence that one frame shows a fall after another.
+
+All lengths are normalised by the person's torso length (shoulder-mid to
+hip-mid), so the rules hold for people near or far from the camera.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from ..geometry import Spine, head_y, hip_y, shoulder_y, spine
+from .ambianic import leaning_angle
+
+if TYPE_CHECKING:
+    from ..types import Person
+
+UPRIGHT_TILT: Final = 35.0  # degrees from vertical
+UPRIGHT_HEAD_ABOVE_HIP: Final = 0.9  # torso lengths
+RECOVERED_TORSO: Final = 0.7  # torso at least this share of its upright length again
+RECOVERED_DROP: Final = 0.6  # head and hips within this many torso lengths of upright
+
+
+def ramp(value: float, low: float, high: float) -> float:
+    """0 at or below ``low``, 1 at or above ``high``, linear between."""
+    if value <= low:
+        return 0.0
+    if value >= high:
+        return 1.0
+    return (value - low) / (high - low)
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What one analysed frame shows of one person."""
+
+    timestamp: float
+    person: Person
+    spine: Spine
+    head: float | None
+    hip: float | None
+    shoulder: float | None
+
+    @classmethod
+    def of(cls, person: Person, timestamp: float, min_score: float) -> Observation:
+        """Measure ``person``."""
+        return cls(
+            timestamp,
+            person,
+            spine(person, min_score),
+            head_y(person, min_score),
+            hip_y(person, min_score),
+            shoulder_y(person, min_score),
+        )
+
+    @property
+    def usable(self) -> bool:
+        """Whether the torso was seen well enough to measure."""
+        return self.spine.tilt is not None and self.hip is not None
+
+    @property
+    def top(self) -> float | None:
+        """Highest confident point of the upper body: head, else shoulders."""
+        return self.head if self.head is not None else self.shoulder
+
+    def head_above_hip(self, torso: float) -> float | None:
+        """Height of the head (or shoulders) above the hips, in torso lengths."""
+        if self.top is None or self.hip is None or torso <= 0:
+            return None
+        return (self.hip - self.top) / torso
+
+    @property
+    def upright(self) -> bool:
+        """Torso near vertical and head well above hips, as seen in the image.
+
+        A person lying towards the camera can look like this too (torso
+        foreshortened); ``back_up`` also checks the height against a reference.
+        """
+        tilt, above = self.spine.tilt, self.head_above_hip(self.spine.length)
+        return tilt is not None and tilt < UPRIGHT_TILT and (above or 0) >= UPRIGHT_HEAD_ABOVE_HIP
+
+    def back_up(self, reference: Observation) -> bool:
+        """Upright again, at about the height of ``reference`` (an earlier upright posture)."""
+        if not self.upright:
+            return False
+        torso = max(reference.spine.length, 1.0)
+        if self.spine.length < RECOVERED_TORSO * reference.spine.length:
+            return False
+        if self.top is None or reference.top is None or self.hip is None or reference.hip is None:
+            return True
+        return (
+            self.top - reference.top < RECOVERED_DROP * torso
+            and self.hip - reference.hip < RECOVERED_DROP * torso
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How strongly ``after`` shows a fall that happened since ``before``.
+
+    ``confidence`` is in [0, 1]: the product of "now down" (lying, head near hip
+    level, or torso foreshortened), "hips went lower" and "torso turned or head
+    dropped". Keypoint visibility is reported apart, not mixed in.
+    """
+
+    confidence: float
+    leaning_angle: float
+    head_drop: float
+    hip_drop: float
+    down: float
+    visibility: float
+    seconds: float
+    reference: Observation
+
+
+def down_score(before: Observation, after: Observation) -> float:
+    """How much ``after`` looks like a person down on the floor or bed (0-1)."""
+    torso = max(before.spine.length, after.spine.length)
+    tilt = after.spine.tilt or 0.0
+    lying = ramp(tilt, 40.0, 70.0)
+    above = after.head_above_hip(torso)
+    head_low = 0.0 if above is None else 1.0 - ramp(above, 0.4, 0.9)
+    shrink = 0.0
+    if before.spine.length > 0 and before.upright:
+        shrink = ramp(1.0 - after.spine.length / before.spine.length, 0.4, 0.7)
+    return max(lying, head_low, shrink)
+
+
+def evidence(before: Observation, after: Observation) -> Evidence:
+    """Compare two observations of the same person."""
+    torso = max(before.spine.length, after.spine.length, 1.0)
+    tilt_before, tilt_after = before.spine.tilt or 0.0, after.spine.tilt or 0.0
+    angle = leaning_angle(before.spine, after.spine) if tilt_after > tilt_before else 0.0
+    head_drop = (
+        (after.top - before.top) / torso
+        if after.top is not None and before.top is not None
+        else 0.0
+    )
+    hip_drop = (
+        (after.hip - before.hip) / torso
+        if after.hip is not None and before.hip is not None
+        else 0.0
+    )
+    down = down_score(before, after)
+    turned_or_dropped = max(ramp(angle, 40.0, 70.0), ramp(head_drop, 0.6, 1.4))
+    confidence = down * ramp(hip_drop, 0.1, 0.5) * turned_or_dropped
+    return Evidence(
+        confidence=confidence,
+        leaning_angle=angle,
+        head_drop=head_drop,
+        hip_drop=hip_drop,
+        down=down,
+        visibility=(before.spine.score + after.spine.score) / 2,
+        seconds=after.timestamp - before.timestamp,
+        reference=before,
+    )

@@ -1,0 +1,90 @@
+"""Follow people from frame to frame so each keeps its own history.
+
+People are matched greedily by the best of three affinities: box overlap
+(IoU), keypoint similarity (OKS) and closeness of the body centres relative
+to the body's size. The last one keeps a track through a fall, when the box
+changes from tall to wide and hardly overlaps the old one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..geometry import keypoint_similarity
+
+if TYPE_CHECKING:
+    from ..types import Person
+
+
+def _centre(person: Person) -> tuple[float, float]:
+    b = person.box
+    return (b.xmin + b.xmax) / 2, (b.ymin + b.ymax) / 2
+
+
+def affinity(a: Person, b: Person) -> float:
+    """How likely ``b`` is the same person as ``a`` seen a moment earlier (0-1)."""
+    (ax, ay), (bx, by) = _centre(a), _centre(b)
+    size = max(a.box.height, a.box.width, b.box.height, b.box.width, 1.0)
+    closeness = math.exp(-((math.hypot(ax - bx, ay - by) / size) ** 2))
+    return max(a.box.iou(b.box), keypoint_similarity(a, b), closeness)
+
+
+@dataclass(slots=True)
+class Track:
+    """One person followed over time."""
+
+    track_id: int
+    person: Person
+    first_seen: float
+    last_seen: float
+    hits: int = 1
+    data: dict[str, object] = field(default_factory=dict)
+
+
+class Tracker:
+    """Greedy multi-person tracker."""
+
+    def __init__(self, *, max_age: float = 5.0, min_affinity: float = 0.1) -> None:
+        """``max_age``: seconds a track survives unseen; ``min_affinity``: to match."""
+        self.max_age = max_age
+        self.min_affinity = min_affinity
+        self.tracks: dict[int, Track] = {}
+        self._ids = itertools.count(1)
+
+    def update(self, people: tuple[Person, ...], timestamp: float) -> list[tuple[Track, Person]]:
+        """Assign each person to a track (new or existing); drop stale tracks."""
+        for tid in [t for t, tr in self.tracks.items() if timestamp - tr.last_seen > self.max_age]:
+            del self.tracks[tid]
+        scores = sorted(
+            (
+                (affinity(track.person, person), tid, index)
+                for tid, track in self.tracks.items()
+                for index, person in enumerate(people)
+            ),
+            reverse=True,
+        )
+        assigned: dict[int, int] = {}
+        used: set[int] = set()
+        for score, tid, index in scores:
+            if score < self.min_affinity or tid in used or index in assigned:
+                continue
+            assigned[index] = tid
+            used.add(tid)
+        result = []
+        for index, person in enumerate(people):
+            if index in assigned:
+                track = self.tracks[assigned[index]]
+                track.person, track.last_seen = person, timestamp
+                track.hits += 1
+            else:
+                track = Track(next(self._ids), person, timestamp, timestamp)
+                self.tracks[track.track_id] = track
+            result.append((track, person))
+        return result
+
+    def reset(self) -> None:
+        """Forget every track."""
+        self.tracks.clear()

@@ -1,0 +1,86 @@
+"""Retry pose estimation on the frame turned by 90 degrees, for people lying down.
+
+Pose models are trained mostly on upright people; a person lying across the
+frame is often found only once the frame is turned. Keypoints found on the
+turned frame are mapped back to the original frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image
+
+from .geometry import spine
+from .preprocess import Decoded
+from .types import Box, Person, PoseResult
+
+if TYPE_CHECKING:
+    from .engine import PoseEngine
+
+# Ambianic's order: the frame turned 90 degrees counter-clockwise first, then clockwise.
+ROTATIONS = (90, 270)
+_TRANSPOSE = {90: Image.Transpose.ROTATE_90, 270: Image.Transpose.ROTATE_270}
+
+
+def unrotate_person(person: Person, rotation: int, width: int, height: int) -> Person:
+    """Map a person found on the frame turned by ``rotation`` back to the original frame.
+
+    ``width`` and ``height`` are those of the original frame.
+    """
+    kps = person.keypoints.copy()
+    xr, yr = kps[:, 0].copy(), kps[:, 1].copy()
+    if rotation == 90:  # noqa: PLR2004 - counter-clockwise: (x, y) -> (y, W - x)
+        kps[:, 0], kps[:, 1] = width - yr, xr
+    elif rotation == 270:  # noqa: PLR2004 - clockwise: (x, y) -> (H - y, x)
+        kps[:, 0], kps[:, 1] = yr, height - xr
+    else:
+        raise ValueError(f"rotation must be 90 or 270, not {rotation}")
+    corners = np.array(
+        [[person.box.xmin, person.box.ymin], [person.box.xmax, person.box.ymax]], np.float32
+    )
+    cx, cy = corners[:, 0].copy(), corners[:, 1].copy()
+    if rotation == 90:  # noqa: PLR2004
+        cx, cy = width - cy, cx
+    else:
+        cx, cy = cy, height - cx
+    box = Box(float(cx.min()), float(cy.min()), float(cx.max()), float(cy.max()))
+    return Person(kps, person.score, box)
+
+
+def best_spine_score(result: PoseResult, min_keypoint_score: float) -> float:
+    """Return the highest spinal-line score of anyone in ``result`` (0 if nobody)."""
+    return max((spine(p, min_keypoint_score).score for p in result.people), default=0.0)
+
+
+def estimate_upright_or_rotated(
+    engine: PoseEngine,
+    decoded: Decoded,
+    min_keypoint_score: float,
+    min_spine_score: float,
+) -> PoseResult:
+    """Estimate poses; if no torso is confident, retry on the frame turned each way.
+
+    Returns the first result whose best spinal score reaches ``min_spine_score``,
+    else the one with the highest score, always in original-frame coordinates.
+    """
+    result = engine.estimate(decoded)
+    best, best_score = result, best_spine_score(result, min_keypoint_score)
+    if best_score >= min_spine_score:
+        return result
+    width, height = decoded.source_size
+    for rotation in ROTATIONS:
+        turned = Decoded(decoded.image.transpose(_TRANSPOSE[rotation]), (height, width))
+        found = engine.estimate(turned)
+        people = tuple(unrotate_person(p, rotation, width, height) for p in found.people)
+        candidate = replace(
+            result, people=people, image_width=width, image_height=height, rotation=rotation
+        )
+        score = best_spine_score(candidate, min_keypoint_score)
+        if score > best_score:
+            best, best_score = candidate, score
+        if best_score >= min_spine_score:
+            break
+    return best

@@ -1,0 +1,61 @@
+"""Read frames from a video file or a folder of images, with timestamps from the frame index.
+
+Video decoding uses PyAV, which is a development and command-line dependency,
+not a requirement of the integration: it is imported only when a video is read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import FallDetectionError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp"})
+
+Frame = tuple[float, npt.NDArray[np.uint8] | bytes]
+
+
+def _open_av(path: Path) -> Any:  # noqa: ANN401 - PyAV container
+    try:
+        import av
+    except ImportError as err:
+        raise FallDetectionError("Reading video needs PyAV: pip install av") from err
+    return av.open(str(path))
+
+
+def video_frames(path: Path, fps: float, video_fps: float | None = None) -> Iterator[Frame]:
+    """Yield (seconds, RGB array) at about ``fps``; seconds = frame index / video fps."""
+    container = _open_av(path)
+    try:
+        stream = container.streams.video[0]
+        rate = video_fps or float(stream.average_rate or 0) or 30.0
+        step, next_t = 1.0 / fps, 0.0
+        for index, frame in enumerate(container.decode(stream)):
+            t = index / rate
+            if t + 1e-9 < next_t:
+                continue
+            next_t += step
+            while next_t <= t:
+                next_t += step
+            yield t, frame.to_ndarray(format="rgb24")
+    finally:
+        container.close()
+
+
+def folder_frames(path: Path, fps: float) -> Iterator[Frame]:
+    """Yield (seconds, image bytes) for the images of a folder in name order, ``fps`` apart."""
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    for index, file in enumerate(files):
+        yield index / fps, file.read_bytes()
+
+
+def frames(path: Path, fps: float, video_fps: float | None = None) -> Iterator[Frame]:
+    """Frames of a video file or an image folder."""
+    return folder_frames(path, fps) if path.is_dir() else video_frames(path, fps, video_fps)
