@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 DEPRECATION_MARKERS = (
     "will stop working in Home Assistant",
@@ -27,3 +30,19 @@ def fail_on_ha_deprecation(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     ]
     if reports:
         pytest.fail("Home Assistant deprecation reported:\n" + "\n".join(reports))
+
+
+@pytest.fixture
+def model_dir(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the integration's model lookup at ../shared/models (never download)."""
+    from tests.paths import MODELS, require
+
+    folder = require(MODELS)
+    monkeypatch.setenv("FALL_DETECTION_MODEL_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialise Home Assistant objects the way core's snapshot tests do."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)

@@ -1,5 +1,104 @@
 """Fall Detection: camera-based fall detection for Home Assistant.
 
 The pose engine and fall logic live in ``core`` (no Home Assistant imports);
-the Home Assistant glue is added on top of it.
+this package wires them to cameras, entities, events and repairs.
 """
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+from homeassistant.const import Platform
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import issue_registry as ir
+
+from .const import DOMAIN, SUBENTRY_CAMERA
+from .coordinator import CameraCoordinator
+from .data import FallDetectionConfigEntry, FallDetectionData
+from .engine_loader import EngineLoadError, load_engine
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.EVENT,
+    Platform.IMAGE,
+    Platform.SENSOR,
+]
+REPAIRABLE = ("edgetpu_not_found", "model_not_found", "model_corrupt", "runtime_unavailable")
+RETRYABLE = ("edgetpu_not_found",)
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry) -> bool:
+    """Load the model in the inference executor, then start one coordinator per camera."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{DOMAIN}_inference")
+    try:
+        engine = await hass.loop.run_in_executor(
+            executor, load_engine, hass.config.config_dir, {**entry.data, **entry.options}
+        )
+    except EngineLoadError as err:
+        executor.shutdown(wait=False)
+        _raise_setup_error(hass, err)
+    for key in REPAIRABLE:
+        ir.async_delete_issue(hass, DOMAIN, key)
+
+    data = FallDetectionData(engine=engine, executor=executor)
+    entry.runtime_data = data
+    for subentry_id, subentry in entry.subentries.items():
+        if subentry.subentry_type != SUBENTRY_CAMERA:
+            continue
+        coordinator = CameraCoordinator(hass, entry, subentry, engine, executor)
+        data.cameras[subentry_id] = coordinator
+    # Unavailable cameras must not block setup: entities start unavailable and retry.
+    for coordinator in data.cameras.values():
+        await coordinator.async_refresh()
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_reload))
+    return True
+
+
+def _raise_setup_error(hass: HomeAssistant, err: EngineLoadError) -> None:
+    placeholders = {"detail": err.detail}
+    if err.key in REPAIRABLE:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            err.key,
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=err.key,
+            translation_placeholders=placeholders,
+        )
+    if err.key in RETRYABLE:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key=err.key,
+            translation_placeholders=placeholders,
+        ) from err
+    raise ConfigEntryError(
+        translation_domain=DOMAIN, translation_key=err.key, translation_placeholders=placeholders
+    ) from err
+
+
+async def _async_reload(hass: HomeAssistant, entry: FallDetectionConfigEntry) -> None:
+    """Apply changed settings or added/removed cameras without restarting Home Assistant."""
+    await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry) -> bool:
+    """Stop every camera loop and free the model and its thread."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        data = entry.runtime_data
+        for coordinator in data.cameras.values():
+            await coordinator.async_shutdown()
+        data.cameras.clear()
+        await hass.async_add_executor_job(_close, data)
+    return unloaded
+
+
+def _close(data: FallDetectionData) -> None:
+    data.executor.shutdown(wait=True)
+    data.engine.close()

@@ -1,5 +1,35 @@
 """Constants for the Fall Detection integration."""
 
+from __future__ import annotations
+
 from typing import Final
 
 DOMAIN: Final = "fall_detection"
+
+# Integration-wide settings (config entry data, editable in the options flow)
+CONF_BACKEND: Final = "backend"
+CONF_MODEL: Final = "model"
+CONF_EDGETPU_DEVICE: Final = "edgetpu_device"
+
+# Per camera settings (config subentries of type "camera")
+SUBENTRY_CAMERA: Final = "camera"
+CONF_CAMERA: Final = "camera_entity_id"
+CONF_FPS: Final = "fps"
+CONF_THRESHOLD: Final = "alert_threshold"
+CONF_ACTIVE_SECONDS: Final = "fall_active_seconds"
+CONF_ROTATION: Final = "rotation"
+CONF_KEEP_IMAGES: Final = "keep_images"
+
+DEFAULT_FPS: Final = 1.0
+MIN_FPS: Final = 0.2
+MAX_FPS: Final = 5.0
+DEFAULT_THRESHOLD: Final = 0.5
+DEFAULT_ACTIVE_SECONDS: Final = 120
+ROTATIONS: Final = ("0", "90", "180", "270")
+
+EVENT_FALL_DETECTED: Final = f"{DOMAIN}_fall_detected"
+EVENT_TYPES: Final = ("fall_detected", "fall_confirmed", "fall_dismissed")
+
+MODEL_CACHE: Final = "fall_detection/models"  # under the Home Assistant config directory
+CAMERA_TIMEOUT: Final = 10
+MAX_BACKOFF_SECONDS: Final = 300

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PIL import Image
+
 from .detector import DetectorConfig, FallDetector, FallEvent
-from .preprocess import ImageInput, open_image
+from .preprocess import Decoded, ImageInput, open_image
+from .render import render
 from .rotation import estimate_upright_or_rotated
 
 if TYPE_CHECKING:
@@ -14,13 +17,32 @@ if TYPE_CHECKING:
     from .types import PoseResult
 
 
+_TURN = {
+    90: Image.Transpose.ROTATE_270,  # camera mounted turned 90 degrees clockwise
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_90,
+}
+CAMERA_ROTATIONS = (0, 90, 180, 270)
+
+
 @dataclass(frozen=True, slots=True)
 class FrameResult:
-    """What one frame produced."""
+    """What one frame produced, and the decoded (upright) frame for rendering."""
 
     timestamp: float
     pose: PoseResult
     events: list[FallEvent]
+    frame: Decoded
+
+    def render(self) -> bytes:
+        """JPEG of the frame with everyone drawn, the person of the first fall in red."""
+        alert = next((e for e in self.events if e.is_alert), None)
+        return render(
+            self.frame.image,
+            self.pose.people,
+            alert.person if alert else None,
+            source_size=self.frame.source_size,
+        )
 
 
 class FramePipeline:
@@ -36,16 +58,33 @@ class FramePipeline:
         config: DetectorConfig | None = None,
         *,
         rotate_retry: bool = True,
+        camera_rotation: int = 0,
     ) -> None:
-        """Wrap ``engine`` with a fresh detector."""
+        """Wrap ``engine`` with a fresh detector.
+
+        ``camera_rotation`` (0, 90, 180, 270): how far the camera is turned
+        clockwise; frames are turned back upright before anything else.
+        """
+        if camera_rotation not in CAMERA_ROTATIONS:
+            raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")
         self.engine = engine
         self.detector = FallDetector(config)
         self.rotate_retry = rotate_retry
+        self.camera_rotation = camera_rotation
 
-    def estimate(self, image: ImageInput) -> PoseResult:
-        """Poses in one frame, retried on the turned frame when no torso is confident."""
+    def decode(self, image: ImageInput) -> Decoded:
+        """Decode at reduced size and turn upright."""
         spec = self.engine.spec
         decoded = open_image(image, (spec.input_width, spec.input_height))
+        if not self.camera_rotation:
+            return decoded
+        turned = decoded.image.transpose(_TURN[self.camera_rotation])
+        w, h = decoded.source_size
+        return Decoded(turned, (h, w) if self.camera_rotation in (90, 270) else (w, h))
+
+    def estimate(self, image: ImageInput | Decoded) -> PoseResult:
+        """Poses in one frame, retried on the turned frame when no torso is confident."""
+        decoded = image if isinstance(image, Decoded) else self.decode(image)
         if not self.rotate_retry:
             return self.engine.estimate(decoded)
         threshold = self.detector.config.keypoint_threshold
@@ -53,5 +92,6 @@ class FramePipeline:
 
     def process(self, image: ImageInput, timestamp: float) -> FrameResult:
         """Analyse one frame taken at ``timestamp`` (seconds, any origin)."""
-        pose = self.estimate(image)
-        return FrameResult(timestamp, pose, self.detector.update(pose.people, timestamp))
+        decoded = self.decode(image)
+        pose = self.estimate(decoded)
+        return FrameResult(timestamp, pose, self.detector.update(pose.people, timestamp), decoded)

@@ -1,0 +1,199 @@
+"""Config flow (model and backend), camera subentries and options."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import voluptuous as vol
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+    SubentryFlowResult,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import selector
+
+from .const import (
+    CONF_ACTIVE_SECONDS,
+    CONF_BACKEND,
+    CONF_CAMERA,
+    CONF_EDGETPU_DEVICE,
+    CONF_FPS,
+    CONF_KEEP_IMAGES,
+    CONF_MODEL,
+    CONF_ROTATION,
+    CONF_THRESHOLD,
+    DEFAULT_ACTIVE_SECONDS,
+    DEFAULT_FPS,
+    DEFAULT_THRESHOLD,
+    DOMAIN,
+    MAX_FPS,
+    MIN_FPS,
+    ROTATIONS,
+    SUBENTRY_CAMERA,
+)
+from .core.backends import BackendKind
+from .core.catalog import load_catalog
+from .engine_loader import EngineLoadError, load_engine
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+BACKENDS = [BackendKind.AUTO, BackendKind.LITERT, BackendKind.EDGETPU]
+
+
+def _settings_schema() -> vol.Schema:
+    catalog = load_catalog()
+    return vol.Schema(
+        {
+            vol.Required(CONF_BACKEND, default=BackendKind.AUTO.value): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=[b.value for b in BACKENDS],
+                    translation_key=CONF_BACKEND,
+                    mode=selector.SelectSelectorMode.DROPDOWN,
+                )
+            ),
+            vol.Required(CONF_MODEL, default=catalog.default): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=[
+                        selector.SelectOptionDict(value=m.name, label=m.title)
+                        for m in catalog.models.values()
+                    ],
+                    mode=selector.SelectSelectorMode.DROPDOWN,
+                )
+            ),
+            vol.Optional(CONF_EDGETPU_DEVICE): selector.TextSelector(),
+        }
+    )
+
+
+async def _test_load(hass: HomeAssistant, settings: Mapping[str, Any]) -> str | None:
+    """Load the model once, in an executor; return an error key or None."""
+    try:
+        engine = await hass.async_add_executor_job(
+            load_engine, hass.config.config_dir, dict(settings)
+        )
+    except EngineLoadError as err:
+        return err.key
+    await hass.async_add_executor_job(engine.close)
+    return None
+
+
+class FallDetectionConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up Fall Detection: pick the inference backend and the pose model."""
+
+    VERSION = 1
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose backend and model; the model is test-loaded before the entry is made."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if (error := await _test_load(self.hass, user_input)) is None:
+                return self.async_create_entry(title="Fall Detection", data=user_input)
+            errors["base"] = error
+        schema = self.add_suggested_values_to_schema(_settings_schema(), user_input or {})
+        return self.async_show_form(step_id="user", data_schema=schema, errors=errors)
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls,
+        config_entry: ConfigEntry,  # noqa: ARG003
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Cameras are subentries."""
+        return {SUBENTRY_CAMERA: CameraSubentryFlow}
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:  # noqa: ARG004
+        """Integration-wide settings."""
+        return FallDetectionOptionsFlow()
+
+
+class FallDetectionOptionsFlow(OptionsFlow):
+    """Change the backend or the model."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show the current settings; test-load the new model before saving."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if (error := await _test_load(self.hass, user_input)) is None:
+                return self.async_create_entry(data=user_input)
+            errors["base"] = error
+        current = {**self.config_entry.data, **self.config_entry.options}
+        schema = self.add_suggested_values_to_schema(_settings_schema(), user_input or current)
+        return self.async_show_form(step_id="init", data_schema=schema, errors=errors)
+
+
+def _camera_schema(*, include_camera: bool) -> vol.Schema:
+    fields: dict[Any, Any] = {}
+    if include_camera:
+        fields[vol.Required(CONF_CAMERA)] = selector.EntitySelector(
+            selector.EntitySelectorConfig(domain="camera")
+        )
+    fields |= {
+        vol.Required(CONF_FPS, default=DEFAULT_FPS): selector.NumberSelector(
+            selector.NumberSelectorConfig(
+                min=MIN_FPS, max=MAX_FPS, step=0.1, mode=selector.NumberSelectorMode.BOX
+            )
+        ),
+        vol.Required(CONF_THRESHOLD, default=DEFAULT_THRESHOLD): selector.NumberSelector(
+            selector.NumberSelectorConfig(
+                min=0.05, max=1.0, step=0.05, mode=selector.NumberSelectorMode.SLIDER
+            )
+        ),
+        vol.Required(CONF_ACTIVE_SECONDS, default=DEFAULT_ACTIVE_SECONDS): selector.NumberSelector(
+            selector.NumberSelectorConfig(
+                min=10,
+                max=3600,
+                step=10,
+                unit_of_measurement="s",
+                mode=selector.NumberSelectorMode.BOX,
+            )
+        ),
+        vol.Required(CONF_ROTATION, default="0"): selector.SelectSelector(
+            selector.SelectSelectorConfig(options=list(ROTATIONS), translation_key=CONF_ROTATION)
+        ),
+        vol.Required(CONF_KEEP_IMAGES, default=True): selector.BooleanSelector(),
+    }
+    return vol.Schema(fields)
+
+
+class CameraSubentryFlow(ConfigSubentryFlow):
+    """Add or reconfigure a watched camera."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Pick a camera and its analysis settings."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            camera = user_input[CONF_CAMERA]
+            entry = self._get_entry()
+            if any(s.unique_id == camera for s in entry.subentries.values()):
+                return self.async_abort(reason="already_configured")
+            if (state := self.hass.states.get(camera)) is None:
+                errors[CONF_CAMERA] = "camera_not_found"
+            else:
+                return self.async_create_entry(title=state.name, data=user_input, unique_id=camera)
+        schema = self.add_suggested_values_to_schema(
+            _camera_schema(include_camera=True), user_input or {}
+        )
+        return self.async_show_form(step_id="user", data_schema=schema, errors=errors)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a camera's analysis settings."""
+        subentry = self._get_reconfigure_subentry()
+        if user_input is not None:
+            return self.async_update_and_abort(self._get_entry(), subentry, data_updates=user_input)
+        schema = self.add_suggested_values_to_schema(
+            _camera_schema(include_camera=False), subentry.data
+        )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=schema,
+            description_placeholders={"camera": subentry.title},
+        )

@@ -1,0 +1,241 @@
+"""Per-camera frame loop: fetch a still, analyse it off the event loop, publish the result.
+
+One coordinator per camera subentry. Its refreshes never overlap (the next is
+scheduled when one finishes), so a frame that is still being analysed when the
+next is due simply delays it: no queue builds up. All cameras of an entry share
+one dedicated inference thread, so the interpreter never runs two frames at
+once and the event loop never runs the model.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.camera import async_get_image
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+from homeassistant.util.ulid import ulid_now
+
+from .const import (
+    CAMERA_TIMEOUT,
+    CONF_ACTIVE_SECONDS,
+    CONF_CAMERA,
+    CONF_FPS,
+    CONF_KEEP_IMAGES,
+    CONF_ROTATION,
+    CONF_THRESHOLD,
+    DEFAULT_ACTIVE_SECONDS,
+    DEFAULT_FPS,
+    DEFAULT_THRESHOLD,
+    DOMAIN,
+    EVENT_FALL_DETECTED,
+    MAX_BACKOFF_SECONDS,
+)
+from .core.detector import DetectorConfig, FallEvent, FallEventType
+from .core.errors import ImageError
+from .core.pipeline import FramePipeline
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from homeassistant.config_entries import ConfigSubentry
+    from homeassistant.core import HomeAssistant
+
+    from .core.engine import PoseEngine
+    from .data import FallDetectionConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """A fall event as Home Assistant sees it: with an id and a wall-clock time."""
+
+    detection_id: str
+    event_type: str
+    camera_entity_id: str
+    track_id: int
+    confidence: float
+    leaning_angle: float
+    reason: str
+    time: datetime
+
+    def as_event_data(self) -> dict[str, Any]:
+        """Attributes for the event entity and the bus event."""
+        return {
+            "detection_id": self.detection_id,
+            "camera_entity_id": self.camera_entity_id,
+            "track_id": self.track_id,
+            "confidence": round(self.confidence, 3),
+            "leaning_angle": round(self.leaning_angle, 1),
+            "reason": self.reason,
+            "timestamp": self.time.isoformat(),
+        }
+
+
+@dataclass(slots=True)
+class CameraState:
+    """What the entities of one camera show."""
+
+    people: int = 0
+    inference_ms: float | None = None
+    analysed_fps: float | None = None
+    fall_active: bool = False
+    skipped_frames: int = 0
+    new_detections: list[Detection] = field(default_factory=list)
+    last_detection: Detection | None = None
+    last_fall_image: bytes | None = None
+    last_fall_time: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysis:
+    people: int
+    events: list[FallEvent]
+    image: bytes | None
+    seconds: float
+
+
+class CameraCoordinator(DataUpdateCoordinator[CameraState]):
+    """Analyses one camera's frames at its configured rate."""
+
+    config_entry: FallDetectionConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: FallDetectionConfigEntry,
+        subentry: ConfigSubentry,
+        engine: PoseEngine,
+        executor: ThreadPoolExecutor,
+    ) -> None:
+        """Set up the pipeline for ``subentry``'s camera."""
+        options = subentry.data
+        self.subentry = subentry
+        self.camera_entity_id: str = options[CONF_CAMERA]
+        self.fps: float = float(options.get(CONF_FPS, DEFAULT_FPS))
+        self.keep_images: bool = bool(options.get(CONF_KEEP_IMAGES, True))
+        self.active_seconds = float(options.get(CONF_ACTIVE_SECONDS, DEFAULT_ACTIVE_SECONDS))
+        self._interval = timedelta(seconds=1.0 / self.fps)
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {self.camera_entity_id}",
+            update_interval=self._interval,
+        )
+        config = DetectorConfig(
+            alert_threshold=float(options.get(CONF_THRESHOLD, DEFAULT_THRESHOLD))
+        )
+        self.pipeline = FramePipeline(
+            engine, config, camera_rotation=int(options.get(CONF_ROTATION, "0"))
+        )
+        self._executor = executor
+        self._failures = 0
+        self._last_frame: float | None = None
+        self._fall_until: float | None = None
+        self._open: dict[tuple[int, float], str] = {}  # (track, fall time) -> detection id
+        self.state = CameraState()
+
+    async def _async_update_data(self) -> CameraState:
+        """Fetch and analyse one frame."""
+        try:
+            image = await async_get_image(self.hass, self.camera_entity_id, timeout=CAMERA_TIMEOUT)
+        except HomeAssistantError as err:
+            self._back_off()
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="camera_error",
+                translation_placeholders={"camera": self.camera_entity_id, "error": str(err)},
+            ) from err
+        now = time.monotonic()
+        try:
+            analysis = await self.hass.loop.run_in_executor(
+                self._executor, self._analyse, image.content, now
+            )
+        except ImageError as err:
+            self.state.skipped_frames += 1
+            self._back_off()
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="bad_frame",
+                translation_placeholders={"camera": self.camera_entity_id, "error": str(err)},
+            ) from err
+        self._recover()
+        return self._publish(analysis, now)
+
+    def _analyse(self, content: bytes, timestamp: float) -> _Analysis:
+        """Run in the inference executor: decode, pose, detector, render when needed."""
+        start = time.perf_counter()
+        result = self.pipeline.process(content, timestamp)
+        image = None
+        if self.keep_images and any(e.is_alert for e in result.events):
+            image = result.render()
+        return _Analysis(len(result.pose.people), result.events, image, time.perf_counter() - start)
+
+    def _publish(self, analysis: _Analysis, now: float) -> CameraState:
+        state = self.state
+        if self._last_frame is not None and now > self._last_frame:
+            rate = 1.0 / (now - self._last_frame)
+            state.analysed_fps = (
+                rate if state.analysed_fps is None else (0.8 * state.analysed_fps + 0.2 * rate)
+            )
+        self._last_frame = now
+        state.people = analysis.people
+        state.inference_ms = analysis.seconds * 1000
+        state.new_detections = [self._detection(event) for event in analysis.events]
+        for detection in state.new_detections:
+            state.last_detection = detection
+            if detection.event_type == FallEventType.DETECTED:
+                self._fall_until = now + self.active_seconds
+                self._fire(detection)
+            elif detection.event_type == FallEventType.DISMISSED:
+                self._fall_until = None
+        if analysis.image is not None:
+            state.last_fall_image = analysis.image
+            state.last_fall_time = dt_util.utcnow()
+        state.fall_active = self._fall_until is not None and now < self._fall_until
+        return state
+
+    def _detection(self, event: FallEvent) -> Detection:
+        key = (event.track_id, event.fall_timestamp)
+        if event.type is FallEventType.DETECTED:
+            self._open[key] = ulid_now()
+        detection_id = self._open.get(key) or ulid_now()
+        if event.type is FallEventType.DISMISSED:
+            self._open.pop(key, None)
+        return Detection(
+            detection_id=detection_id,
+            event_type=event.type.value,
+            camera_entity_id=self.camera_entity_id,
+            track_id=event.track_id,
+            confidence=event.confidence,
+            leaning_angle=event.leaning_angle,
+            reason=event.reason,
+            time=dt_util.utcnow(),
+        )
+
+    def _fire(self, detection: Detection) -> None:
+        image_entity_id = er.async_get(self.hass).async_get_entity_id(
+            "image", DOMAIN, f"{self.subentry.subentry_id}_last_fall"
+        )
+        self.hass.bus.async_fire(
+            EVENT_FALL_DETECTED,
+            detection.as_event_data() | {"image_entity_id": image_entity_id},
+        )
+
+    def _back_off(self) -> None:
+        self._failures += 1
+        seconds = min(MAX_BACKOFF_SECONDS, self._interval.total_seconds() * 2**self._failures)
+        self.update_interval = timedelta(seconds=seconds)
+
+    def _recover(self) -> None:
+        if self._failures:
+            self._failures = 0
+            self.update_interval = self._interval

@@ -1,0 +1,76 @@
+"""Draw detected people on a frame and encode it as JPEG (only when a fall image is needed)."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Final
+
+from PIL import Image, ImageDraw
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .types import Person
+
+SKELETON: Final = (
+    (0, 1), (0, 2), (1, 3), (2, 4), (5, 6), (5, 7), (7, 9), (6, 8), (8, 10),
+    (5, 11), (6, 12), (11, 12), (11, 13), (13, 15), (12, 14), (14, 16),
+)  # fmt: skip
+FALL_COLOUR: Final = (230, 40, 40)
+PERSON_COLOUR: Final = (40, 200, 80)
+MAX_SIDE: Final = 1280
+
+
+def render(
+    image: Image.Image,
+    people: Iterable[Person],
+    highlight: Person | None = None,
+    *,
+    source_size: tuple[int, int] | None = None,
+    min_score: float = 0.2,
+    quality: int = 85,
+) -> bytes:
+    """Return a JPEG of ``image`` with each skeleton drawn; ``highlight`` in red with its box.
+
+    People are in pixels of the original frame (``source_size``, default the
+    image's own size); ``image`` may be that frame decoded at reduced size.
+    """
+    canvas = image.convert("RGB")
+    if canvas is image:
+        canvas = canvas.copy()
+    if max(canvas.size) > MAX_SIDE:
+        canvas.thumbnail((MAX_SIDE, MAX_SIDE))
+    return _draw(canvas, people, highlight, min_score, quality, source_size or image.size)
+
+
+def _draw(
+    canvas: Image.Image,
+    people: Iterable[Person],
+    highlight: Person | None,
+    min_score: float,
+    quality: int,
+    source_size: tuple[int, int],
+) -> bytes:
+    sx, sy = canvas.width / source_size[0], canvas.height / source_size[1]
+    draw = ImageDraw.Draw(canvas)
+    width = max(2, round(min(canvas.size) / 160))
+    for person in people:
+        colour = FALL_COLOUR if person is highlight else PERSON_COLOUR
+        pts = [(float(x) * sx, float(y) * sy, float(s)) for x, y, s in person.keypoints]
+        for a, b in SKELETON:
+            if pts[a][2] >= min_score and pts[b][2] >= min_score:
+                draw.line([pts[a][:2], pts[b][:2]], fill=colour, width=width)
+        for x, y, s in pts:
+            if s >= min_score:
+                r = width * 1.5
+                draw.ellipse([x - r, y - r, x + r, y + r], fill=colour)
+        if person is highlight:
+            box = person.box
+            draw.rectangle(
+                [box.xmin * sx, box.ymin * sy, box.xmax * sx, box.ymax * sy],
+                outline=FALL_COLOUR,
+                width=width,
+            )
+    out = io.BytesIO()
+    canvas.save(out, "JPEG", quality=quality)
+    return out.getvalue()

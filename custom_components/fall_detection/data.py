@@ -1,0 +1,26 @@
+"""Runtime data of a Fall Detection config entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .coordinator import CameraCoordinator
+    from .core.engine import PoseEngine
+
+
+@dataclass(slots=True)
+class FallDetectionData:
+    """The loaded model, its executor and one coordinator per camera subentry."""
+
+    engine: PoseEngine
+    executor: ThreadPoolExecutor
+    cameras: dict[str, CameraCoordinator] = field(default_factory=dict)
+
+
+type FallDetectionConfigEntry = ConfigEntry[FallDetectionData]
