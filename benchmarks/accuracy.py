@@ -19,14 +19,13 @@ import json
 from pathlib import Path
 
 from common import FIXTURES, MODELS
-
-from custom_components.fall_detection.core.catalog import load_catalog
-from custom_components.fall_detection.core.detector import AmbianicHeuristic
-from custom_components.fall_detection.core.engine import PoseEngine
-from custom_components.fall_detection.core.evaluation import Labelled, Score, score_clip
-from custom_components.fall_detection.core.pairs import run_pairs
-from custom_components.fall_detection.core.pipeline import FramePipeline
-from custom_components.fall_detection.core.video import frames
+from core.catalog import load_catalog
+from core.detector import AmbianicHeuristic
+from core.engine import PoseEngine
+from core.evaluation import Labelled, Score, score_clip
+from core.pairs import run_pairs
+from core.pipeline import FramePipeline
+from core.video import frames
 
 ALERT_THRESHOLD = 0.5
 

@@ -15,7 +15,9 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 MODELS = SHARED / "models"
 FIXTURES = SHARED / "fixtures"
-sys.path.insert(0, str(REPO))
+# Import the engine as the top-level package ``core``: it has no Home Assistant imports,
+# and going through custom_components.fall_detection would load Home Assistant too.
+sys.path.insert(0, str(REPO / "custom_components" / "fall_detection"))
 
 
 def jpeg_frame(width: int, height: int, source: Path | None = None, quality: int = 90) -> bytes:

@@ -14,11 +14,10 @@ import argparse
 import platform
 
 from common import MODELS, jpeg_frame, median_ms, verdict
-
-from custom_components.fall_detection.core.backends.litert import LiteRTBackend
-from custom_components.fall_detection.core.catalog import load_catalog
-from custom_components.fall_detection.core.engine import PoseEngine
-from custom_components.fall_detection.core.preprocess import letterbox, open_image
+from core.backends.litert import LiteRTBackend
+from core.catalog import load_catalog
+from core.engine import PoseEngine
+from core.preprocess import letterbox, open_image
 
 GOAL = 1.3
 

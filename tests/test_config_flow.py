@@ -241,3 +241,16 @@ async def test_options_flow_changes_model(hass: HomeAssistant, model_dir: Path) 
     assert entry.options[CONF_MODEL] == "movenet_thunder_int8"
     assert entry.runtime_data.engine.spec.name == "movenet_thunder_int8"
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_portable_backend_is_selectable(hass: HomeAssistant, model_dir: Path) -> None:
+    """The choice that works on Home Assistant OS: numpy only."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_BACKEND: "portable", CONF_MODEL: "movenet_lightning_int8"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    entry = result["result"]
+    assert entry.runtime_data.engine.backend.kind.value == "portable"
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -42,7 +42,7 @@ from .engine_loader import EngineLoadError, load_engine
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-BACKENDS = [BackendKind.AUTO, BackendKind.LITERT, BackendKind.EDGETPU]
+BACKENDS = [BackendKind.AUTO, BackendKind.LITERT, BackendKind.PORTABLE, BackendKind.EDGETPU]
 
 
 def _settings_schema() -> vol.Schema:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..errors import BackendUnavailableError, ModelError
 from .base import Backend, BackendKind
 from .litert import EdgeTPUBackend, LiteRTBackend, litert_available
+from .portable import PortableBackend
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -22,7 +23,7 @@ def available_backends() -> list[BackendKind]:
     kinds = [BackendKind.AUTO]
     if litert_available():
         kinds.append(BackendKind.LITERT)
-    kinds.append(BackendKind.EDGETPU)
+    kinds += [BackendKind.PORTABLE, BackendKind.EDGETPU]
     return kinds
 
 
@@ -36,7 +37,8 @@ def load_backend(
 ) -> Backend:
     """Load ``model_path`` on the chosen backend.
 
-    ``auto`` uses the Edge TPU when the model is built for it, else LiteRT.
+    ``auto`` uses the Edge TPU when the model is built for it, else LiteRT
+    when a native runtime is installed, else the portable numpy backend.
     Raises ``ModelError`` (or a subclass) with a message naming the problem.
     """
     if spec.edgetpu and kind not in (BackendKind.AUTO, BackendKind.EDGETPU):
@@ -47,6 +49,10 @@ def load_backend(
                 f"{spec.name} is not compiled for the Edge TPU; pick an *_edgetpu model"
             )
         return EdgeTPUBackend(model_path, edgetpu_device)
-    if kind in (BackendKind.AUTO, BackendKind.LITERT):
+    if kind is BackendKind.LITERT or (kind is BackendKind.AUTO and litert_available()):
         return LiteRTBackend(model_path, num_threads=num_threads)
+    if kind in (BackendKind.AUTO, BackendKind.PORTABLE):
+        if num_threads not in (None, 1):
+            _LOGGER.debug("The portable backend runs on one thread")
+        return PortableBackend(model_path)
     raise BackendUnavailableError(f"Backend {kind} is not available on this system")
