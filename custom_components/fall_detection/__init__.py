@@ -10,16 +10,29 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN, SUBENTRY_CAMERA
 from .coordinator import CameraCoordinator
 from .data import FallDetectionConfigEntry, FallDetectionData
 from .engine_loader import EngineLoadError, load_engine
+from .learning import LearningManager
+from .services import async_setup_services
 
 if TYPE_CHECKING:
-    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.typing import ConfigType
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
+    """Register the services once, whether or not an entry is loaded."""
+    async_setup_services(hass)
+    return True
+
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -44,13 +57,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry
     for key in REPAIRABLE:
         ir.async_delete_issue(hass, DOMAIN, key)
 
-    data = FallDetectionData(engine=engine, executor=executor)
+    learning = LearningManager(hass, executor)
+    await learning.async_load()
+    data = FallDetectionData(engine=engine, executor=executor, learning=learning)
     entry.runtime_data = data
     for subentry_id, subentry in entry.subentries.items():
         if subentry.subentry_type != SUBENTRY_CAMERA:
             continue
         coordinator = CameraCoordinator(hass, entry, subentry, engine, executor)
+        coordinator.pipeline.detector.scorer = learning.scorer()
         data.cameras[subentry_id] = coordinator
+
+    @callback
+    def _use_active_detector() -> None:
+        for coordinator in data.cameras.values():
+            coordinator.pipeline.detector.scorer = learning.scorer()
+
+    entry.async_on_unload(learning.async_add_listener(_use_active_detector, scorer=True))
     # Unavailable cameras must not block setup: entities start unavailable and retry.
     for coordinator in data.cameras.values():
         await coordinator.async_refresh()

@@ -40,6 +40,7 @@ from .const import (
 from .core.detector import DetectorConfig, FallEvent, FallEventType
 from .core.errors import ImageError
 from .core.pipeline import FramePipeline
+from .core.render import make_thumbnail
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
@@ -99,6 +100,7 @@ class _Analysis:
     people: int
     events: list[FallEvent]
     image: bytes | None
+    thumbnail: bytes | None
     seconds: float
 
 
@@ -174,10 +176,19 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         """Run in the inference executor: decode, pose, detector, render when needed."""
         start = time.perf_counter()
         result = self.pipeline.process(content, timestamp)
-        image = None
+        image = thumbnail = None
         if self.keep_images and any(e.is_alert for e in result.events):
             image = result.render()
-        return _Analysis(len(result.pose.people), result.events, image, time.perf_counter() - start)
+            thumbnail = make_thumbnail(image)
+        return _Analysis(
+            len(result.pose.people), result.events, image, thumbnail, time.perf_counter() - start
+        )
+
+    def recent_sequence(self) -> list[tuple[float, Any]]:
+        """The last seconds of the person seen most, for a missed-fall report."""
+        detector = self.pipeline.detector
+        track = detector.busiest_track()
+        return detector.recent(track) if track is not None else []
 
     def _publish(self, analysis: _Analysis, now: float) -> CameraState:
         state = self.state
@@ -190,10 +201,16 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         state.people = analysis.people
         state.inference_ms = analysis.seconds * 1000
         state.new_detections = [self._detection(event) for event in analysis.events]
-        for detection in state.new_detections:
+        for detection, event in zip(state.new_detections, analysis.events, strict=True):
             state.last_detection = detection
             if detection.event_type == FallEventType.DETECTED:
                 self._fall_until = now + self.active_seconds
+                self.config_entry.runtime_data.learning.register_detection(
+                    detection.detection_id,
+                    self.camera_entity_id,
+                    list(event.sequence),
+                    analysis.thumbnail,
+                )
                 self._fire(detection)
             elif detection.event_type == FallEventType.DISMISSED:
                 self._fall_until = None

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
     from .coordinator import CameraCoordinator
     from .core.engine import PoseEngine
+    from .learning import LearningManager
 
 
 @dataclass(slots=True)
@@ -20,6 +21,7 @@ class FallDetectionData:
 
     engine: PoseEngine
     executor: ThreadPoolExecutor
+    learning: LearningManager
     cameras: dict[str, CameraCoordinator] = field(default_factory=dict)
 
 

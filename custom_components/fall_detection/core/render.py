@@ -43,6 +43,15 @@ def render(
     return _draw(canvas, people, highlight, min_score, quality, source_size or image.size)
 
 
+def make_thumbnail(jpeg: bytes, side: int = 320, quality: int = 80) -> bytes:
+    """Return a small JPEG of a rendered frame, for the labelled dataset."""
+    image = Image.open(io.BytesIO(jpeg))
+    image.thumbnail((side, side))
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
 def _draw(
     canvas: Image.Image,
     people: Iterable[Person],

@@ -14,6 +14,7 @@ cool-down has passed.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ from .features import Evidence, Observation, evidence, ramp
 from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
-    from ..types import Box, Person
+    from ..types import Box, FloatArray, Person
 
 SLOW_DOWN = 0.8  # lying or head near hip level ...
 SLOW_LYING_HIP_DROP = 0.25  # ... with hips lower than when last upright (torso lengths)
@@ -65,6 +66,8 @@ class FallEvent:
     person: Person
     reason: str
     fall_timestamp: float
+    sequence: tuple[tuple[float, FloatArray], ...] = ()
+    """The person's keypoints over the seconds before the event (for labelling)."""
 
     @property
     def is_alert(self) -> bool:
@@ -83,14 +86,39 @@ class _State:
     confirmed: bool = False
 
 
-class FallDetector:
-    """Stateful fall detector for one camera."""
+type Scorer = Callable[[list[tuple[float, FloatArray]]], float]
 
-    def __init__(self, config: DetectorConfig | None = None) -> None:
+
+class FallDetector:
+    """Stateful fall detector for one camera.
+
+    With a ``scorer`` (the trained classifier, once promoted), the fall
+    probability of the person's last seconds replaces the heuristic's
+    confidence for the descent decision.
+    """
+
+    def __init__(self, config: DetectorConfig | None = None, scorer: Scorer | None = None) -> None:
         """Start with no history."""
         self.config = config or DetectorConfig()
         self.tracker = Tracker(max_age=self.config.max_seconds)
+        self.scorer = scorer
         self._states: dict[int, _State] = {}
+
+    def recent(self, track_id: int, seconds: float | None = None) -> list[tuple[float, FloatArray]]:
+        """The last ``seconds`` (default ``max_seconds``) of one person's keypoints."""
+        state = self._states.get(track_id)
+        if state is None or not state.history:
+            return []
+        span = self.config.max_seconds if seconds is None else seconds
+        end = state.history[-1].timestamp
+        return [
+            (o.timestamp, o.person.keypoints) for o in state.history if end - o.timestamp <= span
+        ]
+
+    def busiest_track(self) -> int | None:
+        """The track seen most often (the person a "missed fall" report most likely means)."""
+        tracks = self.tracker.tracks.values()
+        return max(tracks, key=lambda t: t.hits).track_id if tracks else None
 
     def update(self, people: tuple[Person, ...], timestamp: float) -> list[FallEvent]:
         """Feed one frame (possibly empty); return the events it produced."""
@@ -133,9 +161,9 @@ class FallDetector:
         if state.fall is not None:
             events.extend(self._confirm(track.track_id, state, timestamp, seen=obs))
         elif timestamp >= state.quiet_until:
-            best = self._best_evidence(state, obs)
+            best, reason = self._descent(state, obs)
             if best is not None and best.confidence >= cfg.alert_threshold:
-                events.append(self._detect(track.track_id, state, obs, best, "descent"))
+                events.append(self._detect(track.track_id, state, obs, best, reason))
             elif (slow := self._slow_fall(state, obs)) is not None:
                 events.append(self._detect(track.track_id, state, obs, slow, "slow_descent"))
         if obs.upright and (
@@ -144,6 +172,17 @@ class FallDetector:
             state.uprights.append(obs)
         state.history.append(obs)
         return events
+
+    def _descent(self, state: _State, obs: Observation) -> tuple[Evidence | None, str]:
+        """The heuristic's best evidence, scored by the classifier when one is active."""
+        best = self._best_evidence(state, obs)
+        if best is None or self.scorer is None:
+            return best, "descent"
+        span = self.config.max_seconds
+        window = [(o.timestamp, o.person.keypoints) for o in state.history]
+        window = [w for w in window if obs.timestamp - w[0] <= span]
+        score = self.scorer([*window, (obs.timestamp, obs.person.keypoints)])
+        return replace(best, confidence=score), "classifier"
 
     def _best_evidence(self, state: _State, obs: Observation) -> Evidence | None:
         cfg = self.config
@@ -180,6 +219,13 @@ class FallDetector:
     def _detect(
         self, track_id: int, state: _State, obs: Observation, ev: Evidence, reason: str
     ) -> FallEvent:
+        span = self.config.max_seconds
+        earlier = [
+            (o.timestamp, o.person.keypoints)
+            for o in state.history
+            if obs.timestamp - o.timestamp <= span
+        ]
+        sequence = (*earlier, (obs.timestamp, obs.person.keypoints))
         event = FallEvent(
             FallEventType.DETECTED,
             track_id,
@@ -190,6 +236,7 @@ class FallDetector:
             obs.person,
             reason,
             obs.timestamp,
+            sequence,
         )
         state.fall, state.fall_reference, state.confirmed = event, ev.reference, False
         state.quiet_until = obs.timestamp + self.config.cooldown_seconds

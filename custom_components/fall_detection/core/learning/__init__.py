@@ -1,0 +1,1 @@
+"""On-device learning: pose features, a numpy classifier, the labelled dataset, promotion."""

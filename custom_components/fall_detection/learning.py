@@ -1,0 +1,367 @@
+"""Labels, the local dataset and the on-device classifier, for Home Assistant.
+
+Detections wait in memory for a caregiver's Agree or Disagree; a label turns
+one into a sample saved under ``<config>/fall_detection/``. Every 100 new
+labels the classifier is retrained in the inference thread and compared with
+the heuristic on the test set; the better one (by the promotion rule) detects
+falls from then on. Nothing here talks to the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.util import dt as dt_util
+from homeassistant.util.ulid import ulid_now
+
+from .const import DOMAIN
+from .core.learning.dataset import Dataset, DatasetError, Sample, sequence_to_json, write_atomic
+from .core.learning.features import pose_features
+from .core.learning.learner import (
+    CLASSIFIER,
+    HEURISTIC,
+    RETRAIN_EVERY,
+    Evaluation,
+    evaluate,
+    load_bootstrap,
+    retrain,
+)
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+    import numpy.typing as npt
+
+    from .core.detector.fall import Scorer
+    from .core.learning.classifier import LogisticModel
+
+_LOGGER = logging.getLogger(__name__)
+MAX_PENDING = 200
+EVENT_LABELLED = f"{DOMAIN}_labelled"
+EVENT_DETECTOR_CHANGED = f"{DOMAIN}_detector_changed"
+VERDICTS = {"agree": True, "disagree": False}
+
+Sequence = list[tuple[float, "npt.NDArray[np.float32]"]]
+
+
+@dataclass(slots=True)
+class Pending:
+    """A detection that may still be labelled."""
+
+    camera: str
+    sequence: Sequence
+    thumbnail: bytes | None
+
+
+class LearningManager:
+    """Owns the dataset and the classifier of one config entry."""
+
+    def __init__(self, hass: HomeAssistant, executor: ThreadPoolExecutor) -> None:
+        """Files live in the config directory, outside custom_components/."""
+        self.hass = hass
+        self.folder = Path(hass.config.path(DOMAIN))
+        self.dataset_path = self.folder / "dataset.json"
+        self.model_path = self.folder / "classifier.json"
+        self.thumbnails = self.folder / "thumbnails"
+        self._executor = executor
+        self._lock = asyncio.Lock()
+        self._pending: OrderedDict[str, Pending] = OrderedDict()
+        self._latest: dict[str, str] = {}
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._scorer_listeners: list[CALLBACK_TYPE] = []
+        self.dataset = Dataset()
+        self.model: LogisticModel = load_bootstrap()
+        self.evaluation = Evaluation(None, None, 0, HEURISTIC)
+
+    # -- state ------------------------------------------------------------
+
+    async def async_load(self) -> None:
+        """Read the dataset and the trained model; a damaged file is kept aside, not lost."""
+        self.dataset, model, evaluation = await self._run(self._load)
+        if model is not None:
+            self.model = model
+        if evaluation is not None:
+            self.evaluation = evaluation
+
+    def _load(self) -> tuple[Dataset, LogisticModel | None, Evaluation | None]:
+        try:
+            dataset = Dataset.load(self.dataset_path)
+        except DatasetError as err:
+            aside = self.dataset_path.with_name(
+                f"dataset.corrupt-{dt_util.utcnow():%Y%m%d%H%M%S}.json"
+            )
+            self.dataset_path.replace(aside)
+            _LOGGER.error(  # noqa: TRY400 - the reason is in the message
+                "Fall Detection dataset unreadable (%s); kept as %s, starting empty", err, aside
+            )
+            dataset = Dataset()
+        try:
+            raw = json.loads(self.model_path.read_text(encoding="utf-8"))
+            from .core.learning.classifier import LogisticModel
+
+            return dataset, LogisticModel.from_dict(raw["model"]), Evaluation(**raw["evaluation"])
+        except FileNotFoundError:
+            return dataset, None, None
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            _LOGGER.warning(
+                "Fall Detection classifier file unreadable (%s); using the bootstrap", err
+            )
+            return dataset, None, None
+
+    @property
+    def active(self) -> str:
+        """Which detector decides: heuristic or classifier."""
+        return self.evaluation.active
+
+    def scorer(self) -> Scorer | None:
+        """The classifier as a detector scorer, when it is the active detector."""
+        if self.active != CLASSIFIER:
+            return None
+        model = self.model
+        return lambda sequence: float(model.proba(pose_features(sequence))[0])
+
+    @callback
+    def async_add_listener(self, update: CALLBACK_TYPE, *, scorer: bool = False) -> CALLBACK_TYPE:
+        """Call ``update`` when counts or the active detector change."""
+        target = self._scorer_listeners if scorer else self._listeners
+        target.append(update)
+        return lambda: target.remove(update)
+
+    @callback
+    def _notify(self, scorer_changed: bool) -> None:
+        for update in [*self._listeners, *(self._scorer_listeners if scorer_changed else [])]:
+            update()
+
+    # -- detections and labels ---------------------------------------------
+
+    @callback
+    def register_detection(
+        self, detection_id: str, camera: str, sequence: Sequence, thumbnail: bytes | None
+    ) -> None:
+        """Remember a detection so it can be labelled (the oldest are forgotten)."""
+        self._pending[detection_id] = Pending(camera, list(sequence), thumbnail)
+        self._latest[camera] = detection_id
+        while len(self._pending) > MAX_PENDING:
+            self._pending.popitem(last=False)
+
+    async def async_label(
+        self, verdict: str, detection_id: str | None, camera: str | None
+    ) -> Sample:
+        """Agree (a fall) or Disagree (not a fall) with a detection."""
+        if verdict not in VERDICTS:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_verdict",
+                translation_placeholders={"verdict": verdict},
+            )
+        if detection_id is None:
+            if camera is None or camera not in self._latest:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="no_detection_for_camera",
+                    translation_placeholders={"camera": str(camera)},
+                )
+            detection_id = self._latest[camera]
+        pending = self._pending.get(detection_id)
+        if pending is None and detection_id not in self.dataset.samples:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_detection",
+                translation_placeholders={"detection_id": detection_id},
+            )
+        if pending is None:  # relabelling a stored sample
+            stored = self.dataset.samples[detection_id]
+            sample = Sample(
+                detection_id,
+                stored.camera,
+                VERDICTS[verdict],
+                stored.split,
+                stored.created,
+                stored.sequence,
+                stored.thumbnail,
+            )
+            thumbnail = None
+        else:
+            sample = Sample(
+                detection_id,
+                pending.camera,
+                VERDICTS[verdict],
+                "train",
+                dt_util.utcnow().isoformat(),
+                sequence_to_json(pending.sequence),
+            )
+            thumbnail = pending.thumbnail
+        return await self._add(sample, thumbnail, verdict)
+
+    async def async_report_missed(
+        self, camera: str, sequence: Sequence, thumbnail: bytes | None
+    ) -> Sample:
+        """Label the camera's last seconds as a fall the detector missed."""
+        if len(sequence) < 2:  # noqa: PLR2004
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="no_person_recently",
+                translation_placeholders={"camera": camera},
+            )
+        sample = Sample(
+            sample_id=f"missed-{ulid_now()}",
+            camera=camera,
+            fall=True,
+            split="train",
+            created=dt_util.utcnow().isoformat(),
+            sequence=sequence_to_json(sequence),
+        )
+        return await self._add(sample, thumbnail, "missed_fall")
+
+    async def _add(self, sample: Sample, thumbnail: bytes | None, verdict: str) -> Sample:
+        async with self._lock:
+            if thumbnail is not None:
+                sample.thumbnail = f"{sample.sample_id}.jpg"
+            labelled = self.dataset.label(sample)
+            await self._run(self._save, thumbnail, labelled)
+            counts = self.dataset.counts()
+            self.hass.bus.async_fire(
+                EVENT_LABELLED,
+                {
+                    "detection_id": labelled.sample_id,
+                    "camera_entity_id": labelled.camera,
+                    "verdict": verdict,
+                    "fall": labelled.fall,
+                    "split": labelled.split,
+                    **counts,
+                },
+            )
+            if self.dataset.new_since_training >= RETRAIN_EVERY:
+                await self._retrain_locked()
+            elif labelled.split == "test":
+                await self._evaluate_locked()
+            self._notify(scorer_changed=False)
+            return labelled
+
+    def _save(self, thumbnail: bytes | None, sample: Sample) -> None:
+        if thumbnail is not None and sample.thumbnail:
+            write_atomic(self.thumbnails / sample.thumbnail, thumbnail)
+        self.dataset.save(self.dataset_path)
+
+    # -- training -----------------------------------------------------------
+
+    async def async_retrain(self) -> Evaluation:
+        """Train now (the service), then evaluate and promote or demote."""
+        async with self._lock:
+            await self._retrain_locked()
+            self._notify(scorer_changed=False)
+            return self.evaluation
+
+    async def _retrain_locked(self) -> None:
+        bootstrap = load_bootstrap()
+        self.model = await self.hass.loop.run_in_executor(
+            self._executor, retrain, self.dataset, bootstrap
+        )
+        self.dataset.new_since_training = 0
+        await self._evaluate_locked()
+
+    async def _evaluate_locked(self) -> None:
+        before = self.evaluation.active
+        self.evaluation = await self.hass.loop.run_in_executor(
+            self._executor, evaluate, self.model, self.dataset
+        )
+        await self._run(self._save_model)
+        if self.evaluation.active != before:
+            _LOGGER.info("Fall Detection now uses the %s", self.evaluation.active)
+            self.hass.bus.async_fire(
+                EVENT_DETECTOR_CHANGED,
+                {
+                    "active": self.evaluation.active,
+                    "classifier_accuracy": self.evaluation.classifier_accuracy,
+                    "heuristic_accuracy": self.evaluation.heuristic_accuracy,
+                    "test_samples": self.evaluation.test_samples,
+                },
+            )
+            self._notify(scorer_changed=True)
+
+    def _save_model(self) -> None:
+        ev = self.evaluation
+        data = {
+            "model": self.model.to_dict(),
+            "evaluation": {
+                "classifier_accuracy": ev.classifier_accuracy,
+                "heuristic_accuracy": ev.heuristic_accuracy,
+                "test_samples": ev.test_samples,
+                "active": ev.active,
+            },
+        }
+        write_atomic(self.model_path, json.dumps(data).encode())
+        self.dataset.save(self.dataset_path)
+
+    # -- export, import, delete ---------------------------------------------------
+
+    def resolve_path(self, name: str) -> Path:
+        """A file path given by a user, confined to the integration's folder."""
+        path = (self.folder / name).resolve()
+        if self.folder.resolve() not in path.parents:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="path_not_allowed",
+                translation_placeholders={"path": name},
+            )
+        return path
+
+    async def async_export(self, name: str) -> Path:
+        """Write the dataset as one JSON file inside the integration's folder."""
+        path = self.resolve_path(name)
+        await self._run(lambda: write_atomic(path, json.dumps(self.dataset.to_dict()).encode()))
+        return path
+
+    async def async_import(self, name: str) -> int:
+        """Merge a dataset file (from this folder) into the dataset; return the new samples."""
+        path = self.resolve_path(name)
+        try:
+            if not await self._run(path.is_file):
+                raise DatasetError(f"{name} does not exist in {self.folder}")  # noqa: TRY301
+            other = await self._run(Dataset.load, path)
+        except DatasetError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="bad_dataset",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        async with self._lock:
+            new = self.dataset.merge(other)
+            await self._run(self.dataset.save, self.dataset_path)
+            if self.dataset.new_since_training >= RETRAIN_EVERY:
+                await self._retrain_locked()
+            else:
+                await self._evaluate_locked()
+            self._notify(scorer_changed=False)
+        return new
+
+    async def async_delete(self) -> None:
+        """Forget every sample, thumbnail and the trained model; back to the heuristic."""
+        async with self._lock:
+            await self._run(self._delete_files)
+            self.dataset = Dataset()
+            self._pending.clear()
+            self._latest.clear()
+            self.model = load_bootstrap()
+            changed = self.evaluation.active != HEURISTIC
+            self.evaluation = Evaluation(None, None, 0, HEURISTIC)
+            self._notify(scorer_changed=changed)
+
+    def _delete_files(self) -> None:
+        for path in (self.dataset_path, self.model_path):
+            path.unlink(missing_ok=True)
+        if self.thumbnails.exists():
+            for file in self.thumbnails.iterdir():
+                file.unlink()
+
+    async def _run(self, fn: Any, *args: Any) -> Any:  # noqa: ANN401
+        return await self.hass.async_add_executor_job(fn, *args)

@@ -1,0 +1,243 @@
+"""Labelling and on-device learning, driven through the services of a real Home Assistant."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+
+from custom_components.fall_detection.const import DOMAIN, EVENT_FALL_DETECTED
+from custom_components.fall_detection.core.catalog import load_catalog
+from custom_components.fall_detection.core.engine import PoseEngine
+from custom_components.fall_detection.core.learning.dataset import (
+    Dataset,
+    Sample,
+    sequence_to_json,
+)
+from custom_components.fall_detection.core.pipeline import FramePipeline
+from custom_components.fall_detection.learning import EVENT_DETECTOR_CHANGED, EVENT_LABELLED
+from tests.helpers import CAMERA, FrameFile, add_local_file_camera, camera_subentry, fall_entry
+from tests.paths import MODELS, PAIRS, require
+
+SAMPLES = "sensor.fall_detection_labelled_samples"
+ACTIVE = "sensor.fall_detection_active_detector"
+ACCURACY = "sensor.fall_detection_classifier_test_accuracy"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Load custom_components/."""
+
+
+@pytest.fixture
+async def setup(hass: HomeAssistant, model_dir: Path, tmp_path: Path):
+    hass.config.config_dir = str(tmp_path / "config")  # user data lands here, not in site-packages
+    frame = FrameFile(tmp_path / "frame.png")
+    frame.show("fall_img_1.png")
+    await add_local_file_camera(hass, frame.path)
+    entry = fall_entry(camera_subentry())
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    yield entry, frame
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def _fall(
+    hass: HomeAssistant, entry, frame: FrameFile, freezer: FrozenDateTimeFactory
+) -> str:
+    """Stand, fall: return the detection id of the bus event."""
+    fired: list[Event] = []
+    unsub = hass.bus.async_listen(EVENT_FALL_DETECTED, fired.append)
+    for name in ("fall_img_1.png", "fall_img_2.png"):
+        frame.show(name)
+        freezer.tick(2)
+        for coordinator in entry.runtime_data.cameras.values():
+            await coordinator.async_refresh()
+        await hass.async_block_till_done()
+    unsub()
+    frame.show("fall_img_1.png")  # get up again, ready for the next fall
+    freezer.tick(2)
+    for coordinator in entry.runtime_data.cameras.values():
+        await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    (event,) = fired
+    return event.data["detection_id"]
+
+
+async def _call(hass: HomeAssistant, service: str, **data):
+    return await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=service != "delete_dataset"
+    )
+
+
+async def test_agree_disagree_and_relabel(
+    hass: HomeAssistant, setup, freezer: FrozenDateTimeFactory
+) -> None:
+    entry, frame = setup
+    labelled: list[Event] = []
+    hass.bus.async_listen(EVENT_LABELLED, labelled.append)
+    detection = await _fall(hass, entry, frame, freezer)
+
+    response = await _call(hass, "label", verdict="agree", detection_id=detection)
+    assert response == {"detection_id": detection, "split": "train", "train": 1, "test": 0}
+    assert hass.states.get(SAMPLES).state == "1"
+    assert labelled[-1].data["fall"] is True
+
+    await _call(hass, "label", verdict="disagree", detection_id=detection)  # replaces
+    learning = entry.runtime_data.learning
+    assert len(learning.dataset.samples) == 1
+    assert learning.dataset.samples[detection].fall is False
+    assert hass.states.get(SAMPLES).state == "1"
+
+    folder = Path(hass.config.config_dir) / DOMAIN
+    stored = json.loads((folder / "dataset.json").read_text())
+    assert len(stored["samples"]) == 1
+    assert len(stored["samples"][0]["sequence"]) >= 2
+    assert (folder / "thumbnails" / f"{detection}.jpg").read_bytes()[:2] == b"\xff\xd8"
+
+    second = await _fall(hass, entry, frame, freezer)
+    response = await _call(hass, "label", verdict="agree", camera_entity_id=CAMERA)
+    assert response["detection_id"] == second  # the camera's latest detection
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"verdict": "agree", "detection_id": "nope"}, "unknown_detection"),
+        ({"verdict": "maybe", "detection_id": "nope"}, "unknown_verdict"),
+        ({"verdict": "agree", "camera_entity_id": "camera.elsewhere"}, "unknown_camera"),
+        ({"verdict": "agree", "camera_entity_id": CAMERA}, "no_detection_for_camera"),
+    ],
+)
+async def test_bad_label_calls_are_translated_errors(
+    hass: HomeAssistant, setup, data: dict, key: str
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "label", **data)
+    assert err.value.translation_key == key
+    assert err.value.translation_domain == DOMAIN
+
+
+async def test_report_missed_fall(
+    hass: HomeAssistant, setup, freezer: FrozenDateTimeFactory
+) -> None:
+    entry, frame = setup
+    for _ in range(2):
+        freezer.tick(2)
+        await next(iter(entry.runtime_data.cameras.values())).async_refresh()
+    response = await _call(hass, "report_missed_fall", camera_entity_id=CAMERA)
+    sample = entry.runtime_data.learning.dataset.samples[response["detection_id"]]
+    assert sample.fall is True
+    assert len(sample.sequence) >= 2
+
+
+def _real_sequences() -> tuple[list, list]:
+    spec = load_catalog().get("movenet_lightning_int8")
+    engine = PoseEngine.load(spec, require(MODELS / spec.file))
+
+    def seq(names: list[str]) -> list:
+        pipeline = FramePipeline(engine)
+        for index, name in enumerate(names):
+            pipeline.process((PAIRS / "images" / name).read_bytes(), 2.0 * index)
+        return pipeline.detector.recent(pipeline.detector.busiest_track())
+
+    falls = [seq(["fall_img_1.png", "fall_img_2.png"]), seq(["fall_img_11.png", "fall_img_12.png"])]
+    still = [seq(["fall_img_1.png", "fall_img_4.png"]), seq(["fall_img_15.png", "fall_img_16.png"])]
+    engine.close()
+    return falls, still
+
+
+def _write_dataset(path: Path, count: int, *, contradict: bool = False, prefix: str = "s") -> None:
+    falls, still = _real_sequences()
+    dataset = Dataset()
+    for i in range(count):
+        fall = i % 2 == 0
+        seq = falls[i % 2] if fall else still[i % 2]
+        dataset.label(
+            Sample(f"{prefix}{i}", CAMERA, fall != contradict, "train", "", sequence_to_json(seq))
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dataset.to_dict()))
+
+
+async def test_retrain_after_100_labels_promotes_then_demotes(
+    hass: HomeAssistant, setup, freezer: FrozenDateTimeFactory
+) -> None:
+    entry, frame = setup
+    changes: list[Event] = []
+    hass.bus.async_listen(EVENT_DETECTOR_CHANGED, changes.append)
+    folder = Path(hass.config.config_dir) / DOMAIN
+    _write_dataset(folder / "import.json", 99)
+    assert await _call(hass, "import_dataset", filename="import.json") == {"new_samples": 99}
+    learning = entry.runtime_data.learning
+    assert learning.dataset.counts() == {"train": 90, "test": 9}
+    assert hass.states.get(ACTIVE).state == "heuristic"  # 9 test samples: not enough
+
+    detection = await _fall(hass, entry, frame, freezer)
+    response = await _call(hass, "label", verdict="agree", detection_id=detection)
+    assert response["split"] == "test"  # the 100th label
+    assert learning.dataset.new_since_training == 0  # retrained
+    assert hass.states.get(ACTIVE).state == "classifier"
+    assert float(hass.states.get(ACCURACY).state) >= 90
+    assert changes[-1].data["active"] == "classifier"
+    assert changes[-1].data["test_samples"] == 10
+    for coordinator in entry.runtime_data.cameras.values():
+        assert coordinator.pipeline.detector.scorer is not None  # the classifier now decides
+
+    # survives a restart of the entry
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(ACTIVE).state == "classifier"
+    assert hass.states.get(SAMPLES).state == "100"
+
+    # labels that contradict it: demoted at the next evaluation
+    _write_dataset(folder / "contra.json", 100, contradict=True, prefix="c")
+    await _call(hass, "import_dataset", filename="contra.json")
+    await _call(hass, "retrain")
+    assert hass.states.get(ACTIVE).state == "heuristic"
+    assert changes[-1].data["active"] == "heuristic"
+
+
+async def test_export_delete_and_path_confinement(
+    hass: HomeAssistant, setup, freezer: FrozenDateTimeFactory
+) -> None:
+    entry, frame = setup
+    detection = await _fall(hass, entry, frame, freezer)
+    await _call(hass, "label", verdict="agree", detection_id=detection)
+    response = await _call(hass, "export_dataset", filename="backup.json")
+    exported = json.loads(Path(response["path"]).read_text())
+    assert [s["id"] for s in exported["samples"]] == [detection]
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "export_dataset", filename="../secrets.yaml")
+    assert err.value.translation_key == "path_not_allowed"
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "import_dataset", filename="missing.json")
+    assert err.value.translation_key == "bad_dataset"
+
+    await _call(hass, "delete_dataset")
+    assert hass.states.get(SAMPLES).state == "0"
+    folder = Path(hass.config.config_dir) / DOMAIN
+    assert not (folder / "dataset.json").exists()
+    assert list((folder / "thumbnails").iterdir()) == []
+
+
+async def test_corrupt_dataset_is_kept_aside(
+    hass: HomeAssistant, model_dir: Path, tmp_path: Path
+) -> None:
+    hass.config.config_dir = str(tmp_path)
+    folder = tmp_path / DOMAIN
+    folder.mkdir()
+    (folder / "dataset.json").write_text("{broken")
+    entry = fall_entry()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert hass.states.get(SAMPLES).state == "0"
+    kept = list(folder.glob("dataset.corrupt-*.json"))
+    assert len(kept) == 1
+    assert kept[0].read_text() == "{broken"
+    await hass.config_entries.async_unload(entry.entry_id)
