@@ -13,11 +13,12 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from PIL import Image
+from pytest_homeassistant_custom_component.common import async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.fall_detection.const import DOMAIN, EVENT_FALL_DETECTED
@@ -67,8 +68,7 @@ async def test_standing_then_fall_turns_fall_on(
     freezer: FrozenDateTimeFactory,
     hass_client: ClientSessionGenerator,
 ) -> None:
-    fired: list[Event] = []
-    hass.bus.async_listen(EVENT_FALL_DETECTED, fired.append)
+    fired = async_capture_events(hass, EVENT_FALL_DETECTED)
     entry = await _setup(hass, camera_subentry())
     assert entry.state is ConfigEntryState.LOADED
     assert hass.states.get(PERSON).state == STATE_ON
@@ -110,8 +110,7 @@ async def test_standing_then_fall_turns_fall_on(
 async def test_empty_scene_keeps_fall_off(
     hass: HomeAssistant, model_dir: Path, frames: FrameFile, freezer: FrozenDateTimeFactory
 ) -> None:
-    fired: list[Event] = []
-    hass.bus.async_listen(EVENT_FALL_DETECTED, fired.append)
+    fired = async_capture_events(hass, EVENT_FALL_DETECTED)
     frames.show("background.jpg")
     entry = await _setup(hass, camera_subentry())
     for _ in range(3):

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.fall_detection.const import DOMAIN, EVENT_FALL_DETECTED
 from custom_components.fall_detection.core.catalog import load_catalog
@@ -51,15 +52,13 @@ async def _fall(
     hass: HomeAssistant, entry, frame: FrameFile, freezer: FrozenDateTimeFactory
 ) -> str:
     """Stand, fall: return the detection id of the bus event."""
-    fired: list[Event] = []
-    unsub = hass.bus.async_listen(EVENT_FALL_DETECTED, fired.append)
+    fired = async_capture_events(hass, EVENT_FALL_DETECTED)
     for name in ("fall_img_1.png", "fall_img_2.png"):
         frame.show(name)
         freezer.tick(2)
         for coordinator in entry.runtime_data.cameras.values():
             await coordinator.async_refresh()
         await hass.async_block_till_done()
-    unsub()
     frame.show("fall_img_1.png")  # get up again, ready for the next fall
     freezer.tick(2)
     for coordinator in entry.runtime_data.cameras.values():
@@ -79,8 +78,7 @@ async def test_agree_disagree_and_relabel(
     hass: HomeAssistant, setup, freezer: FrozenDateTimeFactory
 ) -> None:
     entry, frame = setup
-    labelled: list[Event] = []
-    hass.bus.async_listen(EVENT_LABELLED, labelled.append)
+    labelled = async_capture_events(hass, EVENT_LABELLED)
     detection = await _fall(hass, entry, frame, freezer)
 
     response = await _call(hass, "label", verdict="agree", detection_id=detection)
@@ -169,8 +167,7 @@ async def test_retrain_after_100_labels_promotes_then_demotes(
     hass: HomeAssistant, setup, freezer: FrozenDateTimeFactory
 ) -> None:
     entry, frame = setup
-    changes: list[Event] = []
-    hass.bus.async_listen(EVENT_DETECTOR_CHANGED, changes.append)
+    changes = async_capture_events(hass, EVENT_DETECTOR_CHANGED)
     folder = Path(hass.config.config_dir) / DOMAIN
     _write_dataset(folder / "import.json", 99)
     assert await _call(hass, "import_dataset", filename="import.json") == {"new_samples": 99}

@@ -1,0 +1,85 @@
+"""The Agree/Disagree notification blueprint, run by Home Assistant's automation engine."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.setup import async_setup_component
+
+from tests.helpers import CAMERA, FrameFile, add_local_file_camera, camera_subentry, fall_entry
+
+BLUEPRINT = Path(__file__).resolve().parent.parent / "blueprints" / "automation" / "fall_detection"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Load custom_components/."""
+
+
+@pytest.mark.parametrize(("answer", "fall"), [("AGREE", True), ("DISAGREE", False)])
+async def test_caregiver_answer_labels_the_detection(
+    hass: HomeAssistant,
+    model_dir: Path,
+    tmp_path: Path,
+    answer: str,
+    fall: bool,
+) -> None:
+    hass.config.config_dir = str(tmp_path / "config")
+    target = Path(hass.config.path("blueprints", "automation", "fall_detection"))
+    target.mkdir(parents=True)
+    shutil.copy(BLUEPRINT / "notify_agree_disagree.yaml", target)
+
+    sent: list[ServiceCall] = []
+
+    async def phone(call: ServiceCall) -> None:  # stands in for the caregiver's phone
+        sent.append(call)
+
+    hass.services.async_register("notify", "caregiver_phone", phone)
+
+    frame = FrameFile(tmp_path / "frame.png")
+    frame.show("fall_img_1.png")
+    await add_local_file_camera(hass, frame.path)
+    entry = fall_entry(camera_subentry())
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "use_blueprint": {
+                    "path": "fall_detection/notify_agree_disagree.yaml",
+                    "input": {"notify_action": "notify.caregiver_phone", "cameras": [CAMERA]},
+                }
+            }
+        },
+    )
+    await hass.async_block_till_done()
+
+    frame.show("fall_img_2.png")
+    await asyncio.sleep(1.1)  # real time: the detector compares frames >= 1 s apart
+    await next(iter(entry.runtime_data.cameras.values())).async_refresh()
+    # The automation now waits for the answer: let it run up to its wait, without
+    # block_till_done (which would wait for the answer too).
+    for _ in range(200):
+        if sent:
+            break
+        await asyncio.sleep(0)
+    for _ in range(50):  # let the run reach its wait_for_trigger
+        await asyncio.sleep(0)
+
+    (notification,) = sent
+    buttons = notification.data["data"]["actions"]
+    assert [b["title"] for b in buttons] == ["Agree: it is a fall", "Disagree: no fall"]
+    detection = notification.data["data"]["tag"]
+    assert notification.data["data"]["image"] == "/api/image_proxy/image.living_room_last_fall"
+
+    hass.bus.async_fire("mobile_app_notification_action", {"action": f"FALL_{answer}_{detection}"})
+    await hass.async_block_till_done()
+    sample = entry.runtime_data.learning.dataset.samples[detection]
+    assert sample.fall is fall
+    await hass.config_entries.async_unload(entry.entry_id)
