@@ -1,0 +1,117 @@
+"""Run the fall detector on a video file or a folder of images and print what it finds.
+
+For people tuning thresholds on their own footage, without Home Assistant::
+
+    scripts/detect VIDEO_OR_FOLDER [--model NAME] [--fps 2] [--threshold 0.5]
+                   [--backend auto|litert|portable] [--annotate OUT.mp4]
+
+Timestamps come from the frame index (video) or --fps (image folder). Models
+are found like the integration finds them; FALL_DETECTION_MODEL_DIR names a
+folder holding them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .backends import BackendKind
+from .catalog import load_catalog
+from .detector import DetectorConfig
+from .engine import PoseEngine
+from .errors import FallDetectionError
+from .pipeline import FramePipeline
+from .resolve import ModelResolver
+from .video import frames
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    catalog = load_catalog()
+    parser = argparse.ArgumentParser(prog="detect", description=__doc__.split("\n")[0])
+    parser.add_argument("source", type=Path, help="video file, or folder of JPEG/PNG/BMP images")
+    parser.add_argument("--model", default=catalog.default, choices=sorted(catalog.models))
+    parser.add_argument("--backend", default="auto", choices=[k.value for k in BackendKind])
+    parser.add_argument("--fps", type=float, default=2.0, help="frames analysed per second")
+    parser.add_argument("--threshold", type=float, default=0.5, help="alert threshold")
+    parser.add_argument("--rotation", type=int, default=0, choices=(0, 90, 180, 270))
+    parser.add_argument("--annotate", type=Path, help="write an annotated video (MPEG-4) here")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print one line per event and a summary; return the exit status."""
+    args = parse(argv)
+    try:
+        spec = load_catalog().get(args.model)
+        path = ModelResolver(allow_download=False).resolve(spec)
+        engine = PoseEngine.load(spec, path, BackendKind(args.backend))
+    except FallDetectionError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    pipeline = FramePipeline(
+        engine, DetectorConfig(alert_threshold=args.threshold), camera_rotation=args.rotation
+    )
+    writer = None
+    analysed = alerts = 0
+    try:
+        for t, image in frames(args.source, args.fps):
+            result = pipeline.process(image, t)
+            analysed += 1
+            for event in result.events:
+                alerts += event.is_alert
+                print(
+                    f"{t:8.2f}s  {event.type.value:<15} person {event.track_id}  "
+                    f"confidence {event.confidence:.2f}  angle {event.leaning_angle:5.1f}  "
+                    f"reason {event.reason}"
+                )
+            if args.annotate is not None:
+                writer = writer or _Writer(args.annotate, args.fps)
+                writer.add(result.render())
+    except FallDetectionError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    finally:
+        if writer is not None:
+            writer.close()
+    print(f"{analysed} frames analysed with {spec.name} on {engine.backend.kind}; {alerts} fall(s)")
+    return 0
+
+
+class _Writer:
+    """An MPEG-4 video of rendered frames (PyAV)."""
+
+    def __init__(self, path: Path, fps: float) -> None:
+        import av
+
+        self._container: Any = av.open(str(path), "w")
+        self._stream: Any = self._container.add_stream("mpeg4", rate=max(1, round(fps)))
+        self._stream.pix_fmt = "yuv420p"
+        self._av = av
+
+    def add(self, jpeg: bytes) -> None:
+        from io import BytesIO
+
+        from PIL import Image
+
+        image = Image.open(BytesIO(jpeg)).convert("RGB")
+        if self._stream.width == 0:
+            self._stream.width, self._stream.height = image.width // 2 * 2, image.height // 2 * 2
+        image = image.resize((self._stream.width, self._stream.height))
+        frame = self._av.VideoFrame.from_image(image)
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+
+    def close(self) -> None:
+        for packet in self._stream.encode():
+            self._container.mux(packet)
+        self._container.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""The command line tool, on a real clip and a folder of real frames."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import pytest
+
+from custom_components.fall_detection.core import cli
+from tests.paths import FIXTURES, MODELS, PAIRS, require
+
+
+@pytest.fixture(autouse=True)
+def models(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FALL_DETECTION_MODEL_DIR", str(require(MODELS)))
+
+
+def test_clip_prints_the_fall_and_writes_a_video(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "annotated.mp4"
+    clip = require(FIXTURES / "clips" / "Subject1_fall_15.mp4")
+    assert cli.main([str(clip), "--annotate", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "fall_detected" in printed
+    assert "1 fall(s)" in printed
+    with av.open(str(out)) as container:
+        decoded = list(container.decode(video=0))
+    assert len(decoded) == 12  # 6 s at 2 fps
+    assert decoded[0].width == 640
+
+
+def test_image_folder_on_the_portable_backend(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([str(require(PAIRS / "images")), "--fps", "0.5", "--backend", "portable"]) == 0
+    printed = capsys.readouterr().out
+    assert "on portable" in printed
+    assert "17 frames analysed" in printed
+
+
+def test_missing_model_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FALL_DETECTION_MODEL_DIR", str(tmp_path))
+    assert cli.main([str(tmp_path), "--model", "movenet_thunder_fp16"]) == 2
+    assert "not found" in capsys.readouterr().err
