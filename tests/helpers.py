@@ -17,6 +17,7 @@ from custom_components.fall_detection.const import (
     CONF_FPS,
     CONF_KEEP_IMAGES,
     CONF_MODEL,
+    CONF_PROBLEM_SECONDS,
     CONF_ROTATION,
     CONF_THRESHOLD,
     DOMAIN,
@@ -61,6 +62,7 @@ def camera_subentry(
         CONF_ACTIVE_SECONDS: 120,
         CONF_ROTATION: "0",
         CONF_KEEP_IMAGES: True,
+        CONF_PROBLEM_SECONDS: 120,
     } | overrides
     subentry = ConfigSubentryData(
         data=data,

@@ -16,6 +16,7 @@ from custom_components.fall_detection.const import (
     CONF_FPS,
     CONF_KEEP_IMAGES,
     CONF_MODEL,
+    CONF_PROBLEM_SECONDS,
     CONF_ROTATION,
     CONF_THRESHOLD,
     DOMAIN,
@@ -31,6 +32,7 @@ CAMERA_INPUT = {
     CONF_ACTIVE_SECONDS: 60,
     CONF_ROTATION: "90",
     CONF_KEEP_IMAGES: False,
+    CONF_PROBLEM_SECONDS: 60,
 }
 
 

@@ -18,7 +18,10 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from PIL import Image
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    async_capture_events,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.fall_detection.const import DOMAIN, EVENT_FALL_DETECTED
@@ -227,6 +230,7 @@ async def test_device_per_camera_and_unique_ids(
             "inference_time",
             "analysis_rate",
             "people",
+            "monitoring",
         )
     }
     assert all(e.config_subentry_id == subentry_id for e in entities)
@@ -324,4 +328,28 @@ async def test_inference_runs_off_the_event_loop(
     assert analysis_threads
     assert loop_thread not in analysis_threads
     assert ticks >= 100  # the loop kept running during the 0.5 s analysis
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_monitoring_problem_when_no_frame_is_analysed(
+    hass: HomeAssistant, model_dir: Path, frames: FrameFile, freezer: FrozenDateTimeFactory
+) -> None:
+    """The camera keeps failing: after problem_after_seconds the problem sensor turns on."""
+    entry = await _setup(hass, camera_subentry(problem_after_seconds=60))
+    problem = "binary_sensor.living_room_monitoring"
+    assert hass.states.get(problem).state == STATE_OFF
+    frames.path.unlink()
+    for _ in range(4):  # 4 x 20 s of failures
+        freezer.tick(20)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    assert hass.states.get(FALL).state == STATE_UNAVAILABLE
+    assert hass.states.get(problem).state == STATE_ON  # available, and on
+    frames.show("fall_img_1.png")
+    await _tick(hass, freezer)  # the camera works again
+    freezer.tick(10)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(PERSON).state == STATE_ON
+    assert hass.states.get(problem).state == STATE_OFF
     await hass.config_entries.async_unload(entry.entry_id)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.components.binary_sensor import (
@@ -10,6 +12,9 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+from homeassistant.const import EntityCategory
+from homeassistant.core import callback
+from homeassistant.helpers.event import async_track_time_interval
 
 from .entity import FallDetectionEntity
 
@@ -23,6 +28,7 @@ if TYPE_CHECKING:
     from .data import FallDetectionConfigEntry
 
 PARALLEL_UPDATES = 0
+CHECK_SECONDS = 10
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,6 +54,43 @@ DESCRIPTIONS: tuple[FallBinarySensorDescription, ...] = (
 )
 
 
+class MonitoringProblemSensor(FallDetectionEntity, BinarySensorEntity):
+    """On when no frame of this camera could be analysed for a while: monitoring has stopped.
+
+    It stays available while the camera fails (that is when it matters) and
+    re-checks on its own timer, since a failing camera produces no updates.
+    """
+
+    _attr_device_class = BinarySensorDeviceClass.PROBLEM
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_translation_key = "monitoring"
+
+    def __init__(self, coordinator: CameraCoordinator) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, "monitoring")
+
+    async def async_added_to_hass(self) -> None:
+        """Re-check every few seconds."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_track_time_interval(self.hass, self._tick, timedelta(seconds=CHECK_SECONDS))
+        )
+
+    @callback
+    def _tick(self, _now: datetime) -> None:
+        self.async_write_ha_state()
+
+    @property
+    def available(self) -> bool:
+        """Always: it reports the camera's failure."""
+        return True
+
+    @property
+    def is_on(self) -> bool:
+        """Whether monitoring has stopped."""
+        return self.coordinator.monitoring_stopped(time.monotonic())
+
+
 async def async_setup_entry(
     hass: HomeAssistant,  # noqa: ARG001
     entry: FallDetectionConfigEntry,
@@ -56,7 +99,10 @@ async def async_setup_entry(
     """Add the binary sensors of every camera."""
     for subentry_id, coordinator in entry.runtime_data.cameras.items():
         async_add_entities(
-            [FallBinarySensor(coordinator, d) for d in DESCRIPTIONS],
+            [
+                *(FallBinarySensor(coordinator, d) for d in DESCRIPTIONS),
+                MonitoringProblemSensor(coordinator),
+            ],
             config_subentry_id=subentry_id,
         )
 

@@ -24,10 +24,12 @@ from .const import (
     CONF_FPS,
     CONF_KEEP_IMAGES,
     CONF_MODEL,
+    CONF_PROBLEM_SECONDS,
     CONF_ROTATION,
     CONF_THRESHOLD,
     DEFAULT_ACTIVE_SECONDS,
     DEFAULT_FPS,
+    DEFAULT_PROBLEM_SECONDS,
     DEFAULT_THRESHOLD,
     DOMAIN,
     MAX_FPS,
@@ -158,6 +160,17 @@ def _camera_schema(*, include_camera: bool) -> vol.Schema:
             selector.SelectSelectorConfig(options=list(ROTATIONS), translation_key=CONF_ROTATION)
         ),
         vol.Required(CONF_KEEP_IMAGES, default=True): selector.BooleanSelector(),
+        vol.Required(
+            CONF_PROBLEM_SECONDS, default=DEFAULT_PROBLEM_SECONDS
+        ): selector.NumberSelector(
+            selector.NumberSelectorConfig(
+                min=10,
+                max=3600,
+                step=10,
+                unit_of_measurement="s",
+                mode=selector.NumberSelectorMode.BOX,
+            )
+        ),
     }
     return vol.Schema(fields)
 

@@ -19,12 +19,14 @@ CONF_THRESHOLD: Final = "alert_threshold"
 CONF_ACTIVE_SECONDS: Final = "fall_active_seconds"
 CONF_ROTATION: Final = "rotation"
 CONF_KEEP_IMAGES: Final = "keep_images"
+CONF_PROBLEM_SECONDS: Final = "problem_after_seconds"
 
 DEFAULT_FPS: Final = 1.0
 MIN_FPS: Final = 0.2
 MAX_FPS: Final = 5.0
 DEFAULT_THRESHOLD: Final = 0.5
 DEFAULT_ACTIVE_SECONDS: Final = 120
+DEFAULT_PROBLEM_SECONDS: Final = 120
 ROTATIONS: Final = ("0", "90", "180", "270")
 
 EVENT_FALL_DETECTED: Final = f"{DOMAIN}_fall_detected"

@@ -28,10 +28,12 @@ from .const import (
     CONF_CAMERA,
     CONF_FPS,
     CONF_KEEP_IMAGES,
+    CONF_PROBLEM_SECONDS,
     CONF_ROTATION,
     CONF_THRESHOLD,
     DEFAULT_ACTIVE_SECONDS,
     DEFAULT_FPS,
+    DEFAULT_PROBLEM_SECONDS,
     DEFAULT_THRESHOLD,
     DOMAIN,
     EVENT_FALL_DETECTED,
@@ -124,6 +126,9 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         self.fps: float = float(options.get(CONF_FPS, DEFAULT_FPS))
         self.keep_images: bool = bool(options.get(CONF_KEEP_IMAGES, True))
         self.active_seconds = float(options.get(CONF_ACTIVE_SECONDS, DEFAULT_ACTIVE_SECONDS))
+        self.problem_seconds = float(options.get(CONF_PROBLEM_SECONDS, DEFAULT_PROBLEM_SECONDS))
+        self.started = time.monotonic()
+        self.last_analysed: float | None = None
         self._interval = timedelta(seconds=1.0 / self.fps)
         super().__init__(
             hass,
@@ -198,6 +203,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
                 rate if state.analysed_fps is None else (0.8 * state.analysed_fps + 0.2 * rate)
             )
         self._last_frame = now
+        self.last_analysed = now
         state.people = analysis.people
         state.inference_ms = analysis.seconds * 1000
         state.new_detections = [self._detection(event) for event in analysis.events]
@@ -246,6 +252,11 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
             EVENT_FALL_DETECTED,
             detection.as_event_data() | {"image_entity_id": image_entity_id},
         )
+
+    def monitoring_stopped(self, now: float) -> bool:
+        """No frame analysed for ``problem_seconds``: nobody is being watched."""
+        since = self.last_analysed if self.last_analysed is not None else self.started
+        return now - since > self.problem_seconds
 
     def _back_off(self) -> None:
         self._failures += 1
