@@ -199,6 +199,19 @@ class FallDetector:
     def _slow_fall(self, state: _State, obs: Observation) -> Evidence | None:
         """Detect a slide to the floor: low for long, against an upright posture."""
         cfg = self.config
+        # Cheap check first: hips clearly lower than in the highest upright posture?
+        highest = min(
+            (u for u in state.uprights if u.hip is not None),
+            key=lambda u: u.hip or 0.0,
+            default=None,
+        )
+        if highest is None or highest.hip is None or obs.hip is None:
+            state.low_since = None
+            return None
+        torso = max(highest.spine.length, 1.0)
+        if obs.hip - highest.hip < SLOW_LYING_HIP_DROP * torso:
+            state.low_since = None
+            return None
         low = [
             ev
             for ev in (evidence(ref, obs) for ref in state.uprights)
