@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
-import sys
 from pathlib import Path
 
 import pytest
@@ -51,17 +49,7 @@ def test_not_a_model_file_is_a_model_error(catalog: Catalog, tmp_path: Path) -> 
         load_backend(BackendKind.LITERT, spec, bogus)
 
 
-def test_no_native_runtime_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_import = builtins.__import__
-
-    def blocked(name: str, *args: object, **kwargs: object) -> object:
-        if name.split(".")[0] in {"ai_edge_litert", "tflite_runtime", "tensorflow"}:
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
-
-    for mod in [m for m in sys.modules if m.startswith(("ai_edge_litert", "tflite_runtime"))]:
-        monkeypatch.delitem(sys.modules, mod)
-    monkeypatch.setattr(builtins, "__import__", blocked)
+def test_no_native_runtime_is_reported(no_native_runtime: None) -> None:
     with pytest.raises(BackendUnavailableError, match="No native TFLite runtime"):
         import_runtime()
 

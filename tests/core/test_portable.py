@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,20 +78,9 @@ def test_outputs_are_named_like_litert(engine_factory: EngineFactory, catalog: C
 
 
 def test_engine_without_native_runtime_passes_golden_checks(
-    monkeypatch: pytest.MonkeyPatch, catalog: Catalog
+    no_native_runtime: None, catalog: Catalog
 ) -> None:
     """With ai-edge-litert and friends unimportable, ``auto`` runs the portable backend."""
-    real_import = builtins.__import__
-
-    def blocked(name: str, *args: object, **kwargs: object) -> object:
-        if name.split(".")[0] in {"ai_edge_litert", "tflite_runtime", "tensorflow"}:
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
-
-    for mod in [m for m in sys.modules if m.startswith(("ai_edge_litert", "tflite_runtime"))]:
-        monkeypatch.delitem(sys.modules, mod)
-    monkeypatch.setattr(builtins, "__import__", blocked)
-
     lightning = catalog.get("movenet_lightning_int8")
     backend = load_backend(BackendKind.AUTO, lightning, require(MODELS / lightning.file))
     assert backend.kind is BackendKind.PORTABLE

@@ -38,20 +38,22 @@ class Backend(ABC):
     """
 
     kind: BackendKind
+    _input: TensorInfo
+    _outputs: tuple[TensorInfo, ...]
 
     def __init__(self) -> None:
-        """Create the lock that serialises ``run``."""
+        """Create the lock that serialises ``run``; subclasses set the tensor infos."""
         self._lock = threading.Lock()
 
     @property
-    @abstractmethod
     def input(self) -> TensorInfo:
         """The single image input of the model."""
+        return self._input
 
     @property
-    @abstractmethod
     def outputs(self) -> tuple[TensorInfo, ...]:
         """The model outputs."""
+        return self._outputs
 
     def run(self, tensor: npt.NDArray[np.generic]) -> dict[str, npt.NDArray[np.float32]]:
         """Run the model on one input tensor; return outputs by tensor name."""

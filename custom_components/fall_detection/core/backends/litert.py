@@ -99,16 +99,6 @@ class LiteRTBackend(Backend):
         self._outputs = tuple(_tensor_info(d) for d in details)
         self._output_indices = tuple(int(d["index"]) for d in details)
 
-    @property
-    def input(self) -> TensorInfo:
-        """The image input."""
-        return self._input
-
-    @property
-    def outputs(self) -> tuple[TensorInfo, ...]:
-        """The outputs, in interpreter order."""
-        return self._outputs
-
     def _run(self, tensor: npt.NDArray[np.generic]) -> dict[str, npt.NDArray[np.float32]]:
         self._interpreter.set_tensor(self._input_index, tensor)
         self._interpreter.invoke()

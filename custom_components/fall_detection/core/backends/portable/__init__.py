@@ -94,16 +94,6 @@ class PortableBackend(Backend):
                 plan.append((op, exact))
         self._plan = plan
 
-    @property
-    def input(self) -> TensorInfo:
-        """The image input."""
-        return self._input
-
-    @property
-    def outputs(self) -> tuple[TensorInfo, ...]:
-        """The outputs."""
-        return self._outputs
-
     def _run(self, tensor: npt.NDArray[np.generic]) -> dict[str, npt.NDArray[np.float32]]:
         tensors = self.graph.tensors
         values: dict[int, Any] = dict(self._constants)
