@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.fall_detection.const import DOMAIN, EVENT_FALL_DETECTED
@@ -238,3 +241,50 @@ async def test_corrupt_dataset_is_kept_aside(
     assert len(kept) == 1
     assert kept[0].read_text() == "{broken"
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_concurrent_labels_lose_and_duplicate_nothing(
+    hass: HomeAssistant, setup, freezer: FrozenDateTimeFactory
+) -> None:
+    entry, frame = setup
+    learning = entry.runtime_data.learning
+    sequence = entry.runtime_data.cameras[next(iter(entry.subentries))].recent_sequence()
+    for i in range(30):
+        learning.register_detection(f"d{i}", CAMERA, sequence, None)
+    await asyncio.gather(
+        *(
+            _call(
+                hass, "label", verdict="agree" if i % 3 else "disagree", detection_id=f"d{i % 20}"
+            )
+            for i in range(30)
+        )
+    )
+    assert len(learning.dataset.samples) == 20  # 10 of the 30 calls relabelled
+    assert learning.dataset.counts() == {"train": 18, "test": 2}
+    stored = json.loads((Path(hass.config.config_dir) / DOMAIN / "dataset.json").read_text())
+    assert sorted(s["id"] for s in stored["samples"]) == sorted(f"d{i}" for i in range(20))
+
+
+async def test_disk_full_keeps_the_label_and_saves_it_later(
+    hass: HomeAssistant, setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry, _frame = setup
+    learning = entry.runtime_data.learning
+    sequence = [(0.0, np.zeros((17, 3), np.float32)), (1.0, np.zeros((17, 3), np.float32))]
+    learning.register_detection("a", CAMERA, sequence, None)
+    learning.register_detection("b", CAMERA, sequence, None)
+
+    real_save = Dataset.save
+
+    def full(self: Dataset, path: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Dataset, "save", full)
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "label", verdict="agree", detection_id="a")
+    assert err.value.translation_key == "save_failed"
+    assert "a" in learning.dataset.samples  # kept in memory
+    monkeypatch.setattr(Dataset, "save", real_save)
+    await _call(hass, "label", verdict="agree", detection_id="b")
+    stored = json.loads((Path(hass.config.config_dir) / DOMAIN / "dataset.json").read_text())
+    assert sorted(s["id"] for s in stored["samples"]) == ["a", "b"]  # nothing lost

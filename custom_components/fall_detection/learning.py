@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.ulid import ulid_now
 
@@ -227,7 +227,15 @@ class LearningManager:
             if thumbnail is not None:
                 sample.thumbnail = f"{sample.sample_id}.jpg"
             labelled = self.dataset.label(sample)
-            await self._run(self._save, thumbnail, labelled)
+            try:
+                await self._run(self._save, thumbnail, labelled)
+            except OSError as err:  # disk full, read-only: the label stays in memory
+                _LOGGER.error("Could not save the Fall Detection dataset: %s", err)  # noqa: TRY400
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="save_failed",
+                    translation_placeholders={"error": str(err)},
+                ) from err
             counts = self.dataset.counts()
             self.hass.bus.async_fire(
                 EVENT_LABELLED,
