@@ -353,3 +353,23 @@ async def test_monitoring_problem_when_no_frame_is_analysed(
     assert hass.states.get(PERSON).state == STATE_ON
     assert hass.states.get(problem).state == STATE_OFF
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_camera_entity_removed_while_watched(
+    hass: HomeAssistant,
+    model_dir: Path,
+    frames: FrameFile,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    other = FrameFile(tmp_path / "other.png")
+    other.show("fall_img_1.png")
+    await add_local_file_camera(hass, other.path, "Hall")
+    entry = await _setup(hass, camera_subentry(), camera_subentry("camera.hall"))
+    hall = next(e for e in hass.config_entries.async_entries("local_file") if e.title == "Hall")
+    assert await hass.config_entries.async_remove(hall.entry_id)
+    await hass.async_block_till_done()
+    await _tick(hass, freezer)
+    assert hass.states.get("binary_sensor.hall_person").state == STATE_UNAVAILABLE
+    assert hass.states.get(PERSON).state == STATE_ON  # the other camera keeps working
+    await hass.config_entries.async_unload(entry.entry_id)
