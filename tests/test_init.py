@@ -47,6 +47,15 @@ async def frames(hass: HomeAssistant, tmp_path: Path) -> FrameFile:
     return frame
 
 
+@pytest.fixture
+async def hall(hass: HomeAssistant, tmp_path: Path) -> FrameFile:
+    """A second real camera, camera.hall, showing a standing person."""
+    other = FrameFile(tmp_path / "other.png")
+    other.show("fall_img_1.png")
+    await add_local_file_camera(hass, other.path, "Hall")
+    return other
+
+
 async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 2.0) -> None:
     """Let time pass and run the camera loop once."""
     freezer.tick(seconds)
@@ -198,13 +207,10 @@ async def test_other_cameras_unaffected_by_a_failing_one(
     model_dir: Path,
     frames: FrameFile,
     freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
+    hall: FrameFile,
 ) -> None:
-    other = FrameFile(tmp_path / "other.png")
-    other.show("fall_img_1.png")
-    await add_local_file_camera(hass, other.path, "Hall")
     entry = await _setup(hass, camera_subentry(), camera_subentry("camera.hall"))
-    other.path.unlink()
+    hall.path.unlink()
     await _tick(hass, freezer)
     assert hass.states.get("binary_sensor.hall_person").state == STATE_UNAVAILABLE
     assert hass.states.get(PERSON).state == STATE_ON
@@ -252,11 +258,8 @@ async def test_unload_stops_everything(
 
 
 async def test_adding_a_camera_takes_effect_without_restart(
-    hass: HomeAssistant, model_dir: Path, frames: FrameFile, tmp_path: Path
+    hass: HomeAssistant, model_dir: Path, frames: FrameFile, hall: FrameFile
 ) -> None:
-    other = FrameFile(tmp_path / "other.png")
-    other.show("fall_img_1.png")
-    await add_local_file_camera(hass, other.path, "Hall")
     entry = await _setup(hass, camera_subentry())
     assert hass.states.get("binary_sensor.hall_person") is None
     hass.config_entries.async_add_subentry(
@@ -360,11 +363,8 @@ async def test_camera_entity_removed_while_watched(
     model_dir: Path,
     frames: FrameFile,
     freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
+    hall: FrameFile,
 ) -> None:
-    other = FrameFile(tmp_path / "other.png")
-    other.show("fall_img_1.png")
-    await add_local_file_camera(hass, other.path, "Hall")
     entry = await _setup(hass, camera_subentry(), camera_subentry("camera.hall"))
     hall = next(e for e in hass.config_entries.async_entries("local_file") if e.title == "Hall")
     assert await hass.config_entries.async_remove(hall.entry_id)

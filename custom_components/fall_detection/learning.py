@@ -23,6 +23,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.ulid import ulid_now
 
 from .const import DOMAIN
+from .core.learning.classifier import LogisticModel
 from .core.learning.dataset import Dataset, DatasetError, Sample, sequence_to_json, write_atomic
 from .core.learning.features import pose_features
 from .core.learning.learner import (
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from .core.detector.fall import Scorer
-    from .core.learning.classifier import LogisticModel
 
 _LOGGER = logging.getLogger(__name__)
 MAX_PENDING = 200
@@ -106,7 +106,6 @@ class LearningManager:
             dataset = Dataset()
         try:
             raw = json.loads(self.model_path.read_text(encoding="utf-8"))
-            from .core.learning.classifier import LogisticModel
 
             return dataset, LogisticModel.from_dict(raw["model"]), Evaluation(**raw["evaluation"])
         except FileNotFoundError:

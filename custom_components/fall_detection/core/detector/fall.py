@@ -178,11 +178,18 @@ class FallDetector:
         best = self._best_evidence(state, obs)
         if best is None or self.scorer is None:
             return best, "descent"
-        span = self.config.max_seconds
-        window = [(o.timestamp, o.person.keypoints) for o in state.history]
-        window = [w for w in window if obs.timestamp - w[0] <= span]
-        score = self.scorer([*window, (obs.timestamp, obs.person.keypoints)])
+        score = self.scorer(list(self._window(state, obs)))
         return replace(best, confidence=score), "classifier"
+
+    def _window(self, state: _State, obs: Observation) -> tuple[tuple[float, FloatArray], ...]:
+        """The person's keypoints over the last ``max_seconds``, ending with ``obs``."""
+        span = self.config.max_seconds
+        earlier = [
+            (o.timestamp, o.person.keypoints)
+            for o in state.history
+            if obs.timestamp - o.timestamp <= span
+        ]
+        return (*earlier, (obs.timestamp, obs.person.keypoints))
 
     def _best_evidence(self, state: _State, obs: Observation) -> Evidence | None:
         cfg = self.config
@@ -232,13 +239,7 @@ class FallDetector:
     def _detect(
         self, track_id: int, state: _State, obs: Observation, ev: Evidence, reason: str
     ) -> FallEvent:
-        span = self.config.max_seconds
-        earlier = [
-            (o.timestamp, o.person.keypoints)
-            for o in state.history
-            if obs.timestamp - o.timestamp <= span
-        ]
-        sequence = (*earlier, (obs.timestamp, obs.person.keypoints))
+        sequence = self._window(state, obs)
         event = FallEvent(
             FallEventType.DETECTED,
             track_id,

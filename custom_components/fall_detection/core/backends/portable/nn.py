@@ -21,6 +21,11 @@ GRID_KEY = "_grid"  # (scale, zero point, qmin, qmax) of a QUANTIZE from float
 BLOCK_FLOATS = 64 * 1024  # float32 per block of depthwise output, to stay in cache
 
 
+def grid_steps(x: npt.NDArray[Any], scale: float) -> npt.NDArray[np.int64]:
+    """Real values on a quantisation grid -> whole steps from the zero point (exact)."""
+    return np.floor(x / np.float32(scale) + np.float32(0.5)).astype(np.int64)
+
+
 def activation(x: F32, kind: int) -> F32:
     """Fused activation: 0 none, 1 ReLU, 2 ReLU(-1..1), 3 ReLU6, 4 tanh."""
     if kind == 1:
@@ -76,7 +81,7 @@ class QuantConv:
 
     def to_int(self, x: F32) -> F32:
         """Real values -> integers minus the zero point (0 stays 0: padding is exact)."""
-        return np.floor(x / np.float32(self.input_scale) + np.float32(0.5))
+        return grid_steps(x, self.input_scale).astype(np.float32)
 
     def requantize(self, acc: F32) -> F32:
         """Accumulator -> real output on the output grid, clamped by the fused activation."""
@@ -219,7 +224,7 @@ def _resize_bilinear_q11(
 ) -> F32:
     """Integer bilinear resize on int8 values with Q11 weights, rounding as XNNPACK does."""
     scale, zero = grid
-    q = np.floor(x[0] / np.float32(scale) + np.float32(0.5)).astype(np.int64) + zero
+    q = grid_steps(x[0], scale) + zero
     _, h, w, _ = x.shape
     oh, ow = int(size[0]), int(size[1])
     align, half = opt.get("AlignCorners", False), opt.get("HalfPixelCenters", False)

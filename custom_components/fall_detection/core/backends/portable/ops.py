@@ -19,6 +19,7 @@ from .nn import (
     activation,
     conv2d,
     depthwise_conv2d,
+    grid_steps,
     max_pool2d,
     resize_bilinear,
 )
@@ -179,7 +180,7 @@ def _quantize(x: list[Array | None], opt: dict[str, Any]) -> list[Array]:
         q = np.clip(np.rint(a / np.float32(scale)) + zero, low, high)
         return [((q - zero) * np.float32(scale)).astype(np.float32)]
     s_in, z_in, s_out, z_out, multiplier = params
-    q = np.floor(a / np.float32(s_in) + np.float32(0.5)).astype(np.int64)  # q_in - z_in
+    q = grid_steps(a, s_in)  # q_in - z_in
     out = ((q * multiplier + 128) >> 8) + z_out
     return [((out - z_out) * np.float32(s_out)).astype(np.float32)]
 

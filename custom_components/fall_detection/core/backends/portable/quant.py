@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from .nn import QuantConv
+from .nn import QuantConv, grid_steps
 
 if TYPE_CHECKING:
     from .graph import Graph, OpSpec, TensorSpec
@@ -43,32 +43,37 @@ def quant_conv(graph: Graph, op: OpSpec) -> QuantConv | None:
     return QuantConv(float(in_scale), weights, bias, multiplier, float(out_scale), zero, low, high)
 
 
-def quant_grid(graph: Graph, op: OpSpec) -> tuple[float, int] | None:
-    """(scale, zero point) when an op's input and output share one int8 grid."""
+Grid = tuple[float, int]
+
+
+def _grid(tensor: TensorSpec) -> Grid:
+    assert tensor.scale is not None  # noqa: S101 - only for quantised tensors
+    assert tensor.zero_point is not None  # noqa: S101
+    return float(tensor.scale[0]), int(tensor.zero_point[0])
+
+
+def _in_out_grids(graph: Graph, op: OpSpec) -> tuple[Grid, Grid] | None:
+    """(scale, zero point) of an op's first input and output, when both are quantised."""
     x, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     if not (x.quantized and out.quantized):
         return None
-    assert x.scale is not None  # noqa: S101
-    assert x.zero_point is not None  # noqa: S101
-    assert out.scale is not None  # noqa: S101
-    assert out.zero_point is not None  # noqa: S101
-    if x.scale[0] != out.scale[0] or x.zero_point[0] != out.zero_point[0]:
-        return None
-    return float(x.scale[0]), int(x.zero_point[0])
+    return _grid(x), _grid(out)
+
+
+def quant_grid(graph: Graph, op: OpSpec) -> Grid | None:
+    """(scale, zero point) when an op's input and output share one int8 grid."""
+    grids = _in_out_grids(graph, op)
+    return grids[0] if grids is not None and grids[0] == grids[1] else None
 
 
 def requantize_params(graph: Graph, op: OpSpec) -> tuple[float, int, float, int, int] | None:
     """For a QUANTIZE from one int8 grid to another: scales, zero points, Q8 multiplier."""
-    x, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
-    if not (x.quantized and out.quantized):
+    grids = _in_out_grids(graph, op)
+    if grids is None:
         return None
-    assert x.scale is not None  # noqa: S101
-    assert x.zero_point is not None  # noqa: S101
-    assert out.scale is not None  # noqa: S101
-    assert out.zero_point is not None  # noqa: S101
-    s_in, s_out = float(x.scale[0]), float(out.scale[0])
+    (s_in, z_in), (s_out, z_out) = grids
     multiplier = int(np.rint(np.float32(256.0) * (np.float32(s_in) / np.float32(s_out))))
-    return s_in, int(x.zero_point[0]), s_out, int(out.zero_point[0]), multiplier
+    return s_in, z_in, s_out, z_out, multiplier
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +95,8 @@ class QuantBinary:
         self, a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]
     ) -> npt.NDArray[np.float32]:
         """Real inputs on their grids -> real output on the output grid."""
-        qa = np.floor(a / np.float32(self.a[0]) + np.float32(0.5)).astype(np.int64) + self.a[1]
-        qb = np.floor(b / np.float32(self.b[0]) + np.float32(0.5)).astype(np.int64) + self.b[1]
+        qa = grid_steps(a, self.a[0]) + self.a[1]
+        qb = grid_steps(b, self.b[0]) + self.b[1]
         if self.kind == "MUL":
             product = ((qa - self.a[1]) * (qb - self.b[1])).astype(np.float32)
             q = np.rint(product * np.float32(self.scale)) + self.out[1]
