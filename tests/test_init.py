@@ -7,13 +7,14 @@ import io
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
@@ -95,6 +96,7 @@ async def test_standing_then_fall_turns_fall_on(
     assert event.data["camera_entity_id"] == CAMERA
     assert event.data["confidence"] >= 0.5
     assert event.data["image_entity_id"] == IMAGE
+    assert event.data["entity_id"] == FALL
     assert event.data["detection_id"]
     state = hass.states.get(EVENT)
     assert state.attributes["event_type"] == "fall_detected"
@@ -373,3 +375,35 @@ async def test_camera_entity_removed_while_watched(
     assert hass.states.get("binary_sensor.hall_person").state == STATE_UNAVAILABLE
     assert hass.states.get(PERSON).state == STATE_ON  # the other camera keeps working
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_logbook_describes_a_fall_on_its_fall_sensor(
+    hass: HomeAssistant, model_dir: Path, freezer: FrozenDateTimeFactory, frames: FrameFile
+) -> None:
+    """The logbook shows the bus event as '<camera> detected a fall' linked to the Fall sensor."""
+    from homeassistant.components.logbook.const import (
+        LOGBOOK_ENTRY_ENTITY_ID,
+        LOGBOOK_ENTRY_MESSAGE,
+        LOGBOOK_ENTRY_NAME,
+    )
+
+    from custom_components.fall_detection.logbook import async_describe_events
+
+    fired = async_capture_events(hass, EVENT_FALL_DETECTED)
+    frames.show("fall_img_1.png")
+    await _setup(hass, camera_subentry())
+    frames.show("fall_img_2.png")
+    await _tick(hass, freezer)
+    (event,) = fired
+
+    described: dict[str, tuple[str, Callable[[Event], dict[str, str]]]] = {}
+    async_describe_events(hass, lambda domain, name, fn: described.update({name: (domain, fn)}))
+    domain, describe = described[EVENT_FALL_DETECTED]
+    entry = describe(event)
+
+    assert domain == DOMAIN
+    assert entry[LOGBOOK_ENTRY_NAME] == "Living room"
+    assert entry[LOGBOOK_ENTRY_ENTITY_ID] == FALL
+    assert entry[LOGBOOK_ENTRY_MESSAGE] == (
+        f"detected a fall (confidence {event.data['confidence']:.0%})"
+    )

@@ -38,7 +38,7 @@ from .const import (
     SUBENTRY_CAMERA,
 )
 from .core.backends import BackendKind
-from .core.catalog import load_catalog
+from .core.catalog import Catalog, load_catalog
 from .engine_loader import EngineLoadError, load_engine
 
 if TYPE_CHECKING:
@@ -47,8 +47,7 @@ if TYPE_CHECKING:
 BACKENDS = [BackendKind.AUTO, BackendKind.LITERT, BackendKind.PORTABLE, BackendKind.EDGETPU]
 
 
-def _settings_schema() -> vol.Schema:
-    catalog = load_catalog()
+def _settings_schema(catalog: Catalog) -> vol.Schema:
     return vol.Schema(
         {
             vol.Required(CONF_BACKEND, default=BackendKind.AUTO.value): selector.SelectSelector(
@@ -96,7 +95,9 @@ class FallDetectionConfigFlow(ConfigFlow, domain=DOMAIN):
             if (error := await _test_load(self.hass, user_input)) is None:
                 return self.async_create_entry(title="Fall Detection", data=user_input)
             errors["base"] = error
-        schema = self.add_suggested_values_to_schema(_settings_schema(), user_input or {})
+        schema = self.add_suggested_values_to_schema(
+            _settings_schema(await self.hass.async_add_executor_job(load_catalog)), user_input or {}
+        )
         return self.async_show_form(step_id="user", data_schema=schema, errors=errors)
 
     @classmethod
@@ -126,7 +127,10 @@ class FallDetectionOptionsFlow(OptionsFlow):
                 return self.async_create_entry(data=user_input)
             errors["base"] = error
         current = {**self.config_entry.data, **self.config_entry.options}
-        schema = self.add_suggested_values_to_schema(_settings_schema(), user_input or current)
+        schema = self.add_suggested_values_to_schema(
+            _settings_schema(await self.hass.async_add_executor_job(load_catalog)),
+            user_input or current,
+        )
         return self.async_show_form(step_id="init", data_schema=schema, errors=errors)
 
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.camera import async_get_image
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -245,12 +246,20 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         )
 
     def _fire(self, detection: Detection) -> None:
-        image_entity_id = er.async_get(self.hass).async_get_entity_id(
-            "image", DOMAIN, f"{self.subentry.subentry_id}_last_fall"
-        )
+        registry = er.async_get(self.hass)
+        prefix = self.subentry.subentry_id
         self.hass.bus.async_fire(
             EVENT_FALL_DETECTED,
-            detection.as_event_data() | {"image_entity_id": image_entity_id},
+            detection.as_event_data()
+            | {
+                # The camera's Fall sensor: automations and the logbook link the event to it.
+                ATTR_ENTITY_ID: registry.async_get_entity_id(
+                    "binary_sensor", DOMAIN, f"{prefix}_fall"
+                ),
+                "image_entity_id": registry.async_get_entity_id(
+                    "image", DOMAIN, f"{prefix}_last_fall"
+                ),
+            },
         )
 
     def monitoring_stopped(self, now: float) -> bool:

@@ -79,7 +79,7 @@ class LearningManager:
         self._listeners: list[CALLBACK_TYPE] = []
         self._scorer_listeners: list[CALLBACK_TYPE] = []
         self.dataset = Dataset()
-        self.model: LogisticModel = load_bootstrap()
+        self.model: LogisticModel  # set by async_load: the trained one or the bootstrap
         self.evaluation = Evaluation(None, None, 0, HEURISTIC)
 
     # -- state ------------------------------------------------------------
@@ -87,12 +87,11 @@ class LearningManager:
     async def async_load(self) -> None:
         """Read the dataset and the trained model; a damaged file is kept aside, not lost."""
         self.dataset, model, evaluation = await self._run(self._load)
-        if model is not None:
-            self.model = model
+        self.model = model
         if evaluation is not None:
             self.evaluation = evaluation
 
-    def _load(self) -> tuple[Dataset, LogisticModel | None, Evaluation | None]:
+    def _load(self) -> tuple[Dataset, LogisticModel, Evaluation | None]:
         try:
             dataset = Dataset.load(self.dataset_path)
         except DatasetError as err:
@@ -109,12 +108,12 @@ class LearningManager:
 
             return dataset, LogisticModel.from_dict(raw["model"]), Evaluation(**raw["evaluation"])
         except FileNotFoundError:
-            return dataset, None, None
+            return dataset, load_bootstrap(), None
         except (OSError, ValueError, KeyError, TypeError) as err:
             _LOGGER.warning(
                 "Fall Detection classifier file unreadable (%s); using the bootstrap", err
             )
-            return dataset, None, None
+            return dataset, load_bootstrap(), None
 
     @property
     def active(self) -> str:
@@ -358,7 +357,7 @@ class LearningManager:
             self.dataset = Dataset()
             self._pending.clear()
             self._latest.clear()
-            self.model = load_bootstrap()
+            self.model = await self._run(load_bootstrap)
             changed = self.evaluation.active != HEURISTIC
             self.evaluation = Evaluation(None, None, 0, HEURISTIC)
             self._notify(scorer_changed=changed)

@@ -1,0 +1,144 @@
+"""scripts/develop end to end: a real Home Assistant, a replayed fall, a real Chromium.
+
+Starts the development instance with the same script a newcomer runs, logs in through Home
+Assistant's login page in headless Chromium, waits on the dashboard until the Fall sensor shows
+the fall of the replayed clip, checks the annotated image and the logbook, saves the screenshot
+the README shows, then stops everything with Ctrl-C (SIGINT to the process group).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.paths import FIXTURES, MODELS, REPO, require
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = REPO / "docs" / "dashboard.png"
+START_TIMEOUT = 240.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture
+def develop(socket_enabled: None, tmp_path: Path) -> Iterator[tuple[str, Path, list[str]]]:
+    """Run scripts/develop on a free port until it says it is ready; Ctrl-C it afterwards."""
+    require(MODELS)
+    require(FIXTURES / "clips")
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} missing: scripts/setup installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} missing: run scripts/setup as root, or apt install chromium")
+    port = _free_port()
+    config = tmp_path / "config"
+    env = os.environ | {
+        "FALL_DETECTION_DEV_PORT": str(port),
+        "FALL_DETECTION_DEV_CONFIG": str(config),
+    }
+    process = subprocess.Popen(  # noqa: S603 - our own script
+        [str(REPO / "scripts" / "develop")],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    output: list[str] = []
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        output.append(line)
+        if line.startswith("Ready:"):
+            break
+    try:
+        assert output, "scripts/develop printed nothing"
+        assert output[-1].startswith("Ready:"), "".join(output)
+        yield f"http://127.0.0.1:{port}", config, output
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            pytest.fail("scripts/develop did not stop on Ctrl-C within 60 s")
+    assert not _port_open(port), "Home Assistant still listening after Ctrl-C"
+
+
+def test_dashboard_shows_the_fall(develop: tuple[str, Path, list[str]]) -> None:
+    """Log in, open the dashboard, see the Fall sensor turn on with the annotated image."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, config, output = develop
+    assert any("Watching camera.living_room" in line for line in output)
+    started = time.monotonic()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{url}/fall-demo/living-room")
+            page.locator('input[name="username"]').fill("dev")
+            page.locator('input[name="password"]').fill("dev")
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/fall-demo/living-room", timeout=60_000)
+
+            fall_row = page.locator("hui-simple-entity-row", has_text="Fall").first
+            expect(fall_row).to_contain_text("Unsafe", timeout=90_000)
+            fall_seen = time.monotonic() - started
+            expect(page.locator("hui-logbook-card")).to_contain_text(
+                "detected a fall", timeout=30_000
+            )
+            image = page.locator("hui-picture-entity-card", has_text="Last fall").locator("img")
+            page.wait_for_function(
+                "img => img.complete && img.naturalWidth > 0",
+                arg=image.element_handle(timeout=30_000),
+                timeout=30_000,
+            )
+            assert "image_proxy/image.living_room_last_fall" in (image.get_attribute("src") or "")
+            page.wait_for_timeout(11_000)  # the camera tile refreshes every 10 s
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT))
+        finally:
+            browser.close()
+    assert fall_seen < 60.0, f"Fall sensor took {fall_seen:.0f} s to turn on"
+
+    log = (config / "home-assistant.log").read_text(encoding="utf-8")
+    problems = [
+        line
+        for line in log.splitlines()
+        if "Detected blocking call" in line
+        or ("fall_detection" in line and (" ERROR " in line or "Traceback" in line))
+    ]
+    assert not problems, "\n".join(problems)
