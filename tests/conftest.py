@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,3 +53,46 @@ def model_dir(monkeypatch: pytest.MonkeyPatch) -> Path:
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Serialise Home Assistant objects the way core's snapshot tests do."""
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def no_native_runtime(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ai-edge-litert, tflite-runtime and tensorflow unimportable (as on Alpine)."""
+    real_import = builtins.__import__
+
+    def blocked(name: str, *args: object, **kwargs: object) -> object:
+        if name.split(".")[0] in {"ai_edge_litert", "tflite_runtime", "tensorflow"}:
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    for mod in [m for m in sys.modules if m.startswith(("ai_edge_litert", "tflite_runtime"))]:
+        monkeypatch.delitem(sys.modules, mod)
+    monkeypatch.setattr(builtins, "__import__", blocked)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Remember each phase's outcome on the test item (the fault table reads it)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the fault table when fault-injection tests ran."""
+    from tests.faults import FAULT_TABLE
+
+    if not FAULT_TABLE:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("fault injection")
+    write(f"{'fault':<44} {'survived':<9} {'labels lost':<12} {'other cameras':<14} expected")
+    for row in FAULT_TABLE:
+        lost = "-" if row.labels_lost is None else str(row.labels_lost)
+        survived = "yes" if row.survived else "NO"
+        write(f"{row.fault:<44} {survived:<9} {lost:<12} {row.other_cameras:<14} {row.expected}")
+    total_lost = sum(r.labels_lost or 0 for r in FAULT_TABLE)
+    write(
+        f"faults tried: {len(FAULT_TABLE)}, survived: {sum(r.survived for r in FAULT_TABLE)}, "
+        f"labels lost: {total_lost}"
+    )

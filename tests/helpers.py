@@ -76,7 +76,9 @@ def camera_subentry(
 
 
 def fall_entry(
-    *subentries: ConfigSubentryData, model: str = "movenet_lightning_int8"
+    *subentries: ConfigSubentryData,
+    model: str = "movenet_lightning_int8",
+    options: dict[str, Any] | None = None,
 ) -> MockConfigEntry:
     """Return the integration's config entry as the config flow creates it."""
     return MockConfigEntry(
@@ -84,5 +86,6 @@ def fall_entry(
         entry_id="01JFALLDETECTIONENTRY00000",
         title="Fall Detection",
         data={CONF_BACKEND: "auto", CONF_MODEL: model},
+        options=options or {},
         subentries_data=list(subentries),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -12,20 +13,19 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from pytest_homeassistant_custom_component.common import async_capture_events
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    async_capture_events,
+    async_fire_time_changed,
+)
 
 from custom_components.fall_detection.const import DOMAIN, EVENT_FALL_DETECTED
-from custom_components.fall_detection.core.catalog import load_catalog
-from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.learning.dataset import (
     Dataset,
-    Sample,
-    sequence_to_json,
 )
-from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.learning import EVENT_DETECTOR_CHANGED, EVENT_LABELLED
 from tests.helpers import CAMERA, FrameFile, add_local_file_camera, camera_subentry, fall_entry
-from tests.paths import MODELS, PAIRS, require
+from tests.labels import write_dataset
 
 SAMPLES = "sensor.fall_detection_labelled_samples"
 ACTIVE = "sensor.fall_detection_active_detector"
@@ -137,42 +137,13 @@ async def test_report_missed_fall(
     assert len(sample.sequence) >= 2
 
 
-def _real_sequences() -> tuple[list, list]:
-    spec = load_catalog().get("movenet_lightning_int8")
-    engine = PoseEngine.load(spec, require(MODELS / spec.file))
-
-    def seq(names: list[str]) -> list:
-        pipeline = FramePipeline(engine)
-        for index, name in enumerate(names):
-            pipeline.process((PAIRS / "images" / name).read_bytes(), 2.0 * index)
-        return pipeline.detector.recent(pipeline.detector.busiest_track())
-
-    falls = [seq(["fall_img_1.png", "fall_img_2.png"]), seq(["fall_img_11.png", "fall_img_12.png"])]
-    still = [seq(["fall_img_1.png", "fall_img_4.png"]), seq(["fall_img_15.png", "fall_img_16.png"])]
-    engine.close()
-    return falls, still
-
-
-def _write_dataset(path: Path, count: int, *, contradict: bool = False, prefix: str = "s") -> None:
-    falls, still = _real_sequences()
-    dataset = Dataset()
-    for i in range(count):
-        fall = i % 2 == 0
-        seq = falls[i % 2] if fall else still[i % 2]
-        dataset.label(
-            Sample(f"{prefix}{i}", CAMERA, fall != contradict, "train", "", sequence_to_json(seq))
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(dataset.to_dict()))
-
-
 async def test_retrain_after_100_labels_promotes_then_demotes(
     hass: HomeAssistant, setup, freezer: FrozenDateTimeFactory
 ) -> None:
     entry, frame = setup
     changes = async_capture_events(hass, EVENT_DETECTOR_CHANGED)
     folder = Path(hass.config.config_dir) / DOMAIN
-    _write_dataset(folder / "import.json", 99)
+    write_dataset(folder / "import.json", 99)
     assert await _call(hass, "import_dataset", filename="import.json") == {"new_samples": 99}
     learning = entry.runtime_data.learning
     assert learning.dataset.counts() == {"train": 90, "test": 9}
@@ -196,7 +167,7 @@ async def test_retrain_after_100_labels_promotes_then_demotes(
     assert hass.states.get(SAMPLES).state == "100"
 
     # labels that contradict it: demoted at the next evaluation
-    _write_dataset(folder / "contra.json", 100, contradict=True, prefix="c")
+    write_dataset(folder / "contra.json", 100, contradict=True, prefix="c")
     await _call(hass, "import_dataset", filename="contra.json")
     await _call(hass, "retrain")
     assert hass.states.get(ACTIVE).state == "heuristic"
@@ -288,3 +259,48 @@ async def test_disk_full_keeps_the_label_and_saves_it_later(
     await _call(hass, "label", verdict="agree", detection_id="b")
     stored = json.loads((Path(hass.config.config_dir) / DOMAIN / "dataset.json").read_text())
     assert sorted(s["id"] for s in stored["samples"]) == ["a", "b"]  # nothing lost
+
+
+async def test_training_interrupted_by_a_stop_resumes_at_start(
+    hass: HomeAssistant, model_dir: Path, tmp_path: Path
+) -> None:
+    """100 labels saved but never trained (Home Assistant stopped): trained at the next start."""
+    hass.config.config_dir = str(tmp_path)
+    folder = tmp_path / DOMAIN
+    write_dataset(folder / "dataset.json", 100)  # new_since_training == 100
+    entry = fall_entry()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.runtime_data.learning.dataset.new_since_training == 0
+    assert json.loads((folder / "classifier.json").read_text())["evaluation"]["test_samples"] == 10
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_retention_deletes_old_thumbnails_and_samples(
+    hass: HomeAssistant, model_dir: Path, tmp_path: Path, freezer: FrozenDateTimeFactory
+) -> None:
+    """Thumbnails older than 30 days go; samples older than a year go; the rest stays."""
+    hass.config.config_dir = str(tmp_path)
+    folder = tmp_path / DOMAIN
+    write_dataset(folder / "dataset.json", 3)
+    raw = json.loads((folder / "dataset.json").read_text())
+    (folder / "thumbnails").mkdir()
+    for sample, age in zip(raw["samples"], (1, 40, 400), strict=True):
+        sample["created"] = (dt_util.utcnow() - timedelta(days=age)).isoformat()
+        sample["thumbnail"] = f"{sample['id']}.jpg"
+        (folder / "thumbnails" / sample["thumbnail"]).write_bytes(b"jpeg")
+    (folder / "dataset.json").write_text(json.dumps(raw))
+    entry = fall_entry(options={"image_retention_days": 30, "sample_retention_days": 365})
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+
+    stored = json.loads((folder / "dataset.json").read_text())["samples"]
+    assert [(s["id"], s["thumbnail"]) for s in stored] == [("s0", "s0.jpg"), ("s1", None)]
+    assert sorted(p.name for p in (folder / "thumbnails").iterdir()) == ["s0.jpg"]
+    assert hass.states.get(SAMPLES).state == "2"
+
+    freezer.tick(timedelta(days=40))  # a day-by-day check removes the last thumbnail later
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert list((folder / "thumbnails").iterdir()) == []
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -7,10 +7,11 @@ this package wires them to cameras, entities, events and repairs.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TYPE_CHECKING
 
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import issue_registry as ir
@@ -20,6 +21,7 @@ from .coordinator import CameraCoordinator
 from .data import FallDetectionConfigEntry, FallDetectionData
 from .engine_loader import EngineLoadError, load_engine
 from .learning import LearningManager
+from .retention import async_setup_retention
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -59,6 +61,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry
 
     learning = LearningManager(hass, executor)
     await learning.async_load()
+    await async_setup_retention(hass, entry, learning)
     data = FallDetectionData(engine=engine, executor=executor, learning=learning)
     entry.runtime_data = data
     for subentry_id, subentry in entry.subentries.items():
@@ -79,6 +82,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry
         await coordinator.async_refresh()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_reload))
+
+    async def _stop_thread(_event: Event) -> None:
+        # Home Assistant is stopping (entries are not unloaded): drop queued frames, let a
+        # running job (a frame, a training run) finish, so the thread is gone before exit.
+        await hass.async_add_executor_job(partial(executor.shutdown, cancel_futures=True))
+
+    entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _stop_thread))
     return True
 
 

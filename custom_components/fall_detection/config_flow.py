@@ -22,14 +22,18 @@ from .const import (
     CONF_CAMERA,
     CONF_EDGETPU_DEVICE,
     CONF_FPS,
+    CONF_IMAGE_RETENTION,
     CONF_KEEP_IMAGES,
     CONF_MODEL,
     CONF_PROBLEM_SECONDS,
     CONF_ROTATION,
+    CONF_SAMPLE_RETENTION,
     CONF_THRESHOLD,
     DEFAULT_ACTIVE_SECONDS,
     DEFAULT_FPS,
+    DEFAULT_IMAGE_RETENTION,
     DEFAULT_PROBLEM_SECONDS,
+    DEFAULT_SAMPLE_RETENTION,
     DEFAULT_THRESHOLD,
     DOMAIN,
     MAX_FPS,
@@ -127,11 +131,39 @@ class FallDetectionOptionsFlow(OptionsFlow):
                 return self.async_create_entry(data=user_input)
             errors["base"] = error
         current = {**self.config_entry.data, **self.config_entry.options}
+        catalog = await self.hass.async_add_executor_job(load_catalog)
         schema = self.add_suggested_values_to_schema(
-            _settings_schema(await self.hass.async_add_executor_job(load_catalog)),
-            user_input or current,
+            _settings_schema(catalog).extend(_retention_schema()), user_input or current
         )
         return self.async_show_form(step_id="init", data_schema=schema, errors=errors)
+
+
+def _retention_schema() -> dict[vol.Marker, Any]:
+    """How long labelled samples and their thumbnails are kept (0: until deleted)."""
+    return {
+        vol.Required(
+            CONF_IMAGE_RETENTION, default=DEFAULT_IMAGE_RETENTION
+        ): selector.NumberSelector(
+            selector.NumberSelectorConfig(
+                min=0,
+                max=3650,
+                step=1,
+                unit_of_measurement="d",
+                mode=selector.NumberSelectorMode.BOX,
+            )
+        ),
+        vol.Required(
+            CONF_SAMPLE_RETENTION, default=DEFAULT_SAMPLE_RETENTION
+        ): selector.NumberSelector(
+            selector.NumberSelectorConfig(
+                min=0,
+                max=3650,
+                step=1,
+                unit_of_measurement="d",
+                mode=selector.NumberSelectorMode.BOX,
+            )
+        ),
+    }
 
 
 def _camera_schema(*, include_camera: bool) -> vol.Schema:

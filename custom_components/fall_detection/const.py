@@ -10,6 +10,10 @@ DOMAIN: Final = "fall_detection"
 CONF_BACKEND: Final = "backend"
 CONF_MODEL: Final = "model"
 CONF_EDGETPU_DEVICE: Final = "edgetpu_device"
+CONF_IMAGE_RETENTION: Final = "image_retention_days"
+CONF_SAMPLE_RETENTION: Final = "sample_retention_days"
+DEFAULT_IMAGE_RETENTION: Final = 30  # days; 0 keeps them until the dataset is deleted
+DEFAULT_SAMPLE_RETENTION: Final = 0
 
 # Per camera settings (config subentries of type "camera")
 SUBENTRY_CAMERA: Final = "camera"

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.camera import async_get_image
 from homeassistant.const import ATTR_ENTITY_ID
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -155,7 +154,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         """Fetch and analyse one frame."""
         try:
             image = await async_get_image(self.hass, self.camera_entity_id, timeout=CAMERA_TIMEOUT)
-        except HomeAssistantError as err:
+        except Exception as err:  # any camera integration's error is a camera error
             self._back_off()
             raise UpdateFailed(
                 translation_domain=DOMAIN,

@@ -90,6 +90,25 @@ class LearningManager:
         self.model = model
         if evaluation is not None:
             self.evaluation = evaluation
+        if self.dataset.new_since_training >= RETRAIN_EVERY:  # stopped before training finished
+            async with self._lock:
+                await self._retrain_locked()
+
+    async def async_expire(self, image_days: int, sample_days: int) -> tuple[int, int]:
+        """Retention: delete thumbnails and samples older than the given days (0: keep)."""
+        async with self._lock:
+            images, removed = self.dataset.expire(
+                dt_util.utcnow(), image_days=image_days, sample_days=sample_days
+            )
+            if images or removed:
+                await self._run(self._forget, images)
+                self._notify(scorer_changed=False)
+            return len(images), removed
+
+    def _forget(self, images: list[str]) -> None:
+        self.dataset.save(self.dataset_path)  # first: a crash then leaves orphans, not dangling
+        for name in images:
+            (self.thumbnails / name).unlink(missing_ok=True)
 
     def _load(self) -> tuple[Dataset, LogisticModel, Evaluation | None]:
         try:
@@ -100,7 +119,11 @@ class LearningManager:
             )
             self.dataset_path.replace(aside)
             _LOGGER.error(  # noqa: TRY400 - the reason is in the message
-                "Fall Detection dataset unreadable (%s); kept as %s, starting empty", err, aside
+                "Fall Detection dataset unreadable (%s); kept as %s, starting empty. After "
+                "repairing it, fall_detection.import_dataset with filename %s brings it back",
+                err,
+                aside,
+                aside.name,
             )
             dataset = Dataset()
         try:
@@ -268,9 +291,8 @@ class LearningManager:
             return self.evaluation
 
     async def _retrain_locked(self) -> None:
-        bootstrap = load_bootstrap()
         self.model = await self.hass.loop.run_in_executor(
-            self._executor, retrain, self.dataset, bootstrap
+            self._executor, _retrain_from_bootstrap, self.dataset
         )
         self.dataset.new_since_training = 0
         await self._evaluate_locked()
@@ -371,3 +393,8 @@ class LearningManager:
 
     async def _run(self, fn: Any, *args: Any) -> Any:  # noqa: ANN401
         return await self.hass.async_add_executor_job(fn, *args)
+
+
+def _retrain_from_bootstrap(dataset: Dataset) -> LogisticModel:
+    """Inference thread: train starting from the shipped weights."""
+    return retrain(dataset, load_bootstrap())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
-import sys
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -32,18 +30,3 @@ def engine_factory(catalog: Catalog) -> Iterator[Callable[[str], PoseEngine]]:
     yield get
     for engine in cache.values():
         engine.close()
-
-
-@pytest.fixture
-def no_native_runtime(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make ai-edge-litert, tflite-runtime and tensorflow unimportable (as on Alpine)."""
-    real_import = builtins.__import__
-
-    def blocked(name: str, *args: object, **kwargs: object) -> object:
-        if name.split(".")[0] in {"ai_edge_litert", "tflite_runtime", "tensorflow"}:
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
-
-    for mod in [m for m in sys.modules if m.startswith(("ai_edge_litert", "tflite_runtime"))]:
-        monkeypatch.delitem(sys.modules, mod)
-    monkeypatch.setattr(builtins, "__import__", blocked)

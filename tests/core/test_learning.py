@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +69,26 @@ def test_every_tenth_label_goes_to_test_and_relabel_replaces() -> None:
     assert relabelled.split == "test"
     assert len(dataset.samples) == 25
     assert dataset.samples["id9"].fall is True
+
+
+def test_retention_forgets_old_images_then_old_samples() -> None:
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    seq = [(0.0, body().keypoints), (2.0, body().keypoints)]
+    dataset = Dataset()
+    for i, age in enumerate((1, 40, 400)):
+        sample = _sample(i, fall=True, sequence=seq)
+        sample.created = (now - timedelta(days=age)).isoformat()
+        sample.thumbnail = f"id{i}.jpg"
+        dataset.label(sample)
+    undated = _sample(9, fall=False, sequence=seq)
+    undated.thumbnail = "id9.jpg"
+    dataset.label(undated)
+
+    assert dataset.expire(now, image_days=0, sample_days=0) == ([], 0)  # 0 keeps everything
+    assert dataset.expire(now, image_days=30, sample_days=0) == (["id1.jpg", "id2.jpg"], 0)
+    assert [s.thumbnail for s in dataset.samples.values()] == ["id0.jpg", None, None, "id9.jpg"]
+    assert dataset.expire(now, image_days=30, sample_days=365) == ([], 1)
+    assert sorted(dataset.samples) == ["id0", "id1", "id9"]  # undated samples are kept
 
 
 def test_save_load_roundtrip_and_atomic(tmp_path: Path) -> None:

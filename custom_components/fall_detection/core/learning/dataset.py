@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -110,6 +111,32 @@ class Dataset:
         self.samples[sample.sample_id] = sample
         self.new_since_training += 1
         return sample
+
+    def expire(self, now: datetime, *, image_days: int, sample_days: int) -> tuple[list[str], int]:
+        """Apply retention: forget thumbnails and samples older than the given days (0: keep).
+
+        Returns the thumbnail file names no longer referenced (for the caller to delete) and how
+        many samples were removed. Samples without a valid creation time are kept.
+        """
+        images: list[str] = []
+        removed = 0
+        for sample_id, sample in list(self.samples.items()):
+            try:
+                created = datetime.fromisoformat(sample.created)
+            except ValueError:
+                continue
+            if created.tzinfo is None:
+                created = created.replace(tzinfo=UTC)
+            age_days = (now - created).total_seconds() / 86400
+            if sample_days and age_days > sample_days:
+                del self.samples[sample_id]
+                removed += 1
+            elif not (image_days and age_days > image_days and sample.thumbnail):
+                continue
+            if sample.thumbnail:
+                images.append(sample.thumbnail)
+                sample.thumbnail = None
+        return images, removed
 
     def split(self, name: str) -> list[Sample]:
         """Samples of one split."""

@@ -1,0 +1,132 @@
+"""Fault injection: a camera whose failures the test chooses, the images that break decoders,
+and the record behind the fault table printed at the end of the test run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import struct
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from homeassistant.components.camera import Camera
+from PIL import Image
+
+from tests.paths import PAIRS, require
+
+FAULT_TABLE: list[FaultRow] = []
+
+
+@dataclass
+class FaultRow:
+    """One fault tried: what should happen, whether everything held, labels lost."""
+
+    fault: str
+    expected: str
+    survived: bool = False
+    labels_lost: int | None = None
+    other_cameras: str = "n/a"
+
+
+class FaultyCamera(Camera):
+    """A camera entity that serves ``payload`` or fails the way ``mode`` says."""
+
+    _attr_name = "Front door"
+    _attr_unique_id = "faulty_front_door"
+
+    def __init__(self) -> None:
+        """Start healthy, serving a person standing."""
+        super().__init__()
+        self.mode = "ok"
+        self.payload = person_jpeg()
+
+    async def async_camera_image(
+        self,
+        width: int | None = None,  # noqa: ARG002
+        height: int | None = None,  # noqa: ARG002
+    ) -> bytes | None:
+        """The frame, or the fault."""
+        if self.mode == "raise":
+            msg = "camera firmware crashed"
+            raise RuntimeError(msg)
+        if self.mode == "timeout":
+            await asyncio.Event().wait()  # never answers; async_get_image times out
+        if self.mode == "none":
+            return None
+        return self.payload
+
+
+def _person() -> Image.Image:
+    with Image.open(require(PAIRS / "images" / "fall_img_1.png")) as image:
+        return image.convert("RGB")
+
+
+def _encode(image: Image.Image, fmt: str = "JPEG") -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def person_jpeg() -> bytes:
+    """A real frame: one person standing."""
+    return _encode(_person())
+
+
+def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A tiny PNG whose header declares a huge image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def bad_frames() -> dict[str, bytes]:
+    """Frames that must be skipped and counted."""
+    jpeg = person_jpeg()
+    return {
+        "garbage bytes": b"\x00\x17garbage" * 500,
+        "truncated JPEG": jpeg[: len(jpeg) // 3],
+        "PNG decompression bomb": png_bomb(),
+        "1x1 image": _encode(Image.new("RGB", (1, 1))),
+    }
+
+
+def odd_frames() -> dict[str, tuple[bytes, int]]:
+    """Unusual but valid frames and how many people they show."""
+    person = _person()
+    return {
+        "grayscale image": (_encode(person.convert("L")), 1),
+        "CMYK image": (_encode(person.convert("CMYK")), 1),
+    }
+
+
+@dataclass
+class LabelLedger:
+    """The labels that must survive: compared with the store on disk and in memory."""
+
+    path: Path
+    ids: set[str] = field(default_factory=set)
+
+    def on_disk(self) -> set[str]:
+        """Sample ids in dataset.json (empty when missing)."""
+        if not self.path.exists():
+            return set()
+        return {s["id"] for s in json.loads(self.path.read_text())["samples"]}
+
+    def lost(self, *extra_files: Path) -> int:
+        """Labels neither in dataset.json nor in a file kept aside byte for byte."""
+        kept = set(self.on_disk())
+        for file in extra_files:
+            kept |= {s["id"] for s in json.loads(file.read_text())["samples"]}
+        return len(self.ids - kept)

@@ -1,0 +1,409 @@
+"""Fault injection in Home Assistant's test harness: every fault is visible, recovered from,
+confined to its camera, and loses no stored label. The run ends with a table of the faults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    setup_test_component_platform,
+)
+
+from custom_components.fall_detection import coordinator as coordinator_module
+from custom_components.fall_detection.const import DOMAIN
+from custom_components.fall_detection.core.catalog import load_catalog
+from custom_components.fall_detection.core.learning.dataset import Dataset
+from tests.faults import (
+    FAULT_TABLE,
+    FaultRow,
+    FaultyCamera,
+    LabelLedger,
+    bad_frames,
+    odd_frames,
+    person_jpeg,
+)
+from tests.helpers import CAMERA, FrameFile, add_local_file_camera, camera_subentry, fall_entry
+from tests.labels import write_dataset
+from tests.paths import MODELS, require
+
+FRONT = "camera.front_door"
+FRONT_FALL = "binary_sensor.front_door_fall"
+FRONT_PEOPLE = "sensor.front_door_people_in_view"
+HEALTHY_PERSON = "binary_sensor.living_room_person"
+SEEDED_LABELS = 12
+EXPECTED_SETUP_ERROR = "Error setting up entry Fall Detection"  # the model faults' log line
+ESCAPE_MARKERS = ("Error doing job", "Task exception", "Unexpected error", "Traceback")
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Load custom_components/."""
+
+
+@pytest.fixture
+def fault(request: pytest.FixtureRequest) -> Iterator[FaultRow]:
+    """A row of the fault table; survived when the test passed."""
+    row = FaultRow(fault="", expected="")
+    yield row
+    report = getattr(request.node, "report_call", None)
+    row.survived = bool(report is not None and report.passed)
+    FAULT_TABLE.append(row)
+
+
+@dataclass
+class World:
+    """Home Assistant with a faulty camera, a healthy camera and 12 stored labels."""
+
+    hass: HomeAssistant
+    camera: FaultyCamera
+    healthy: FrameFile
+    ledger: LabelLedger
+    entry: MockConfigEntry | None = None
+
+    async def setup(self) -> MockConfigEntry:
+        """Add the Fall Detection entry watching both cameras."""
+        self.entry = fall_entry(camera_subentry(FRONT), camera_subentry(CAMERA))
+        self.entry.add_to_hass(self.hass)
+        await self.hass.config_entries.async_setup(self.entry.entry_id)
+        await self.hass.async_block_till_done()
+        return self.entry
+
+    async def tick(self) -> None:
+        """Every camera loop runs once now (real clock: a hung camera really times out)."""
+        assert self.entry is not None
+        await asyncio.gather(*(c.async_refresh() for c in self.entry.runtime_data.cameras.values()))
+        await self.hass.async_block_till_done()
+
+    def coordinator(self, camera: str) -> coordinator_module.CameraCoordinator:
+        """The loop of one camera."""
+        assert self.entry is not None
+        return next(
+            c for c in self.entry.runtime_data.cameras.values() if c.camera_entity_id == camera
+        )
+
+    async def healthy_still_analysed(self) -> str:
+        """The other camera analyses its next frame: 'kept working' for the table."""
+        before = self.coordinator(CAMERA).last_analysed
+        await self.tick()
+        assert self.coordinator(CAMERA).last_analysed != before
+        assert self.hass.states.get(HEALTHY_PERSON).state == STATE_ON
+        return "kept working"
+
+    def labels_in_memory(self) -> set[str]:
+        """Sample ids the running integration holds."""
+        assert self.entry is not None
+        return set(self.entry.runtime_data.learning.dataset.samples)
+
+
+@pytest.fixture
+async def world(
+    hass: HomeAssistant,
+    model_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[World]:
+    """The Home Assistant every fault is injected into."""
+    hass.config.config_dir = str(tmp_path / "config")
+    dataset = tmp_path / "config" / DOMAIN / "dataset.json"
+    write_dataset(dataset, SEEDED_LABELS, prefix="seed")
+    ledger = LabelLedger(dataset, {f"seed{i}" for i in range(SEEDED_LABELS)})
+    monkeypatch.setattr(coordinator_module, "CAMERA_TIMEOUT", 0.2)  # a hung camera, quickly
+
+    camera = FaultyCamera()
+    setup_test_component_platform(hass, "camera", [camera])
+    assert await async_setup_component(hass, "camera", {"camera": {"platform": "test"}})
+    healthy = FrameFile(tmp_path / "living_room.png")
+    healthy.show("fall_img_1.png")
+    await add_local_file_camera(hass, healthy.path)
+    world = World(hass, camera, healthy, ledger)
+    yield world
+    if world.entry is not None and world.entry.state is ConfigEntryState.LOADED:
+        await hass.config_entries.async_unload(world.entry.entry_id)
+
+
+@pytest.fixture(autouse=True)
+def nothing_escapes(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """No exception reaches Home Assistant's own error handlers."""
+    caplog.set_level(logging.INFO)
+    yield
+    escaped = [
+        r.getMessage()
+        for r in caplog.get_records("call")
+        if (r.exc_info or any(m in r.getMessage() for m in ESCAPE_MARKERS))
+        and not r.getMessage().startswith(EXPECTED_SETUP_ERROR)
+    ]
+    assert not escaped, escaped
+
+
+CAMERA_FAULTS = {
+    "camera times out": "timeout",
+    "camera raises": "raise",
+    "camera returns no image": "none",
+    "camera returns empty bytes": "empty",
+}
+
+
+@pytest.mark.parametrize("name", list(CAMERA_FAULTS))
+async def test_camera_fault(world: World, fault: FaultRow, name: str) -> None:
+    """Entities unavailable, one log line, back-off; recovery when the camera is back."""
+    fault.fault, fault.expected = name, "entities unavailable, recovers"
+    await world.setup()
+    mode = CAMERA_FAULTS[name]
+    world.camera.mode = "ok" if mode == "empty" else mode
+    if mode == "empty":
+        world.camera.payload = b""
+    await world.tick()
+    assert world.hass.states.get(FRONT_FALL).state == STATE_UNAVAILABLE
+    fault.other_cameras = await world.healthy_still_analysed()
+
+    world.camera.mode, world.camera.payload = "ok", person_jpeg()
+    await world.tick()
+    assert world.hass.states.get(FRONT_FALL).state == STATE_OFF
+    assert world.hass.states.get(FRONT_PEOPLE).state == "1"
+    assert world.labels_in_memory() == world.ledger.ids
+    fault.labels_lost = world.ledger.lost()
+
+
+@pytest.mark.parametrize("name", list(bad_frames()))
+async def test_bad_frame(world: World, fault: FaultRow, name: str) -> None:
+    """A frame that cannot be decoded is skipped and counted."""
+    fault.fault, fault.expected = name, "frame skipped and counted"
+    await world.setup()
+    world.camera.payload = bad_frames()[name]
+    await world.tick()
+    assert world.coordinator(FRONT).state.skipped_frames >= 1
+    fault.other_cameras = await world.healthy_still_analysed()
+    fault.labels_lost = world.ledger.lost()
+
+
+@pytest.mark.parametrize("name", list(odd_frames()))
+async def test_odd_frame(world: World, fault: FaultRow, name: str) -> None:
+    """Tiny, grayscale and CMYK frames are analysed like any other."""
+    fault.fault, fault.expected = name, "analysed (people counted)"
+    await world.setup()
+    world.camera.payload, people = odd_frames()[name]
+    await world.tick()
+    assert world.coordinator(FRONT).state.skipped_frames == 0
+    assert world.hass.states.get(FRONT_PEOPLE).state == str(people)
+    fault.other_cameras = await world.healthy_still_analysed()
+    fault.labels_lost = world.ledger.lost()
+
+
+def _damage(kind: str, good: bytes) -> bytes | None:
+    middle = len(good) // 2
+    return {
+        "missing": None,
+        "truncated": good[:middle],
+        "wrong hash": good[:middle] + bytes([good[middle] ^ 0xFF]) + good[middle + 1 :],
+        "not a TFLite file": b"<html>not a model</html>".ljust(len(good), b" "),
+    }[kind]
+
+
+@pytest.mark.parametrize("kind", ["missing", "truncated", "wrong hash", "not a TFLite file"])
+async def test_model_file_fault(
+    world: World,
+    fault: FaultRow,
+    kind: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bad model file: setup error with a repair issue naming it; nothing else touched."""
+    fault.fault, fault.expected = f"model file {kind}", "setup error + repair issue"
+    spec = load_catalog().get("movenet_thunder_fp16")  # no download address: never fetched
+    folder = tmp_path / "models"
+    folder.mkdir()
+    damaged = _damage(kind, require(MODELS / spec.file).read_bytes())
+    if damaged is not None:
+        (folder / spec.file).write_bytes(damaged)
+    monkeypatch.setenv("FALL_DETECTION_MODEL_DIR", str(folder))
+    world.entry = fall_entry(camera_subentry(FRONT), model="movenet_thunder_fp16")
+    world.entry.add_to_hass(world.hass)
+    assert not await world.hass.config_entries.async_setup(world.entry.entry_id)
+    assert world.entry.state is ConfigEntryState.SETUP_ERROR
+    issue_key = "model_not_found" if kind == "missing" else "model_corrupt"
+    issue = ir.async_get(world.hass).async_get_issue(DOMAIN, issue_key)
+    assert issue is not None
+    assert spec.file in issue.translation_placeholders["detail"]
+    fault.labels_lost = world.ledger.lost()
+
+
+async def test_edgetpu_absent(world: World, fault: FaultRow) -> None:
+    """Edge TPU chosen but not plugged in: retried later, repair issue."""
+    fault.fault, fault.expected = "Edge TPU requested, absent", "setup retry + repair issue"
+    world.entry = fall_entry(camera_subentry(FRONT), model="movenet_lightning_edgetpu")
+    world.entry.add_to_hass(world.hass)
+    await world.hass.config_entries.async_setup(world.entry.entry_id)
+    assert world.entry.state is ConfigEntryState.SETUP_RETRY
+    assert ir.async_get(world.hass).async_get_issue(DOMAIN, "edgetpu_not_found") is not None
+    fault.labels_lost = world.ledger.lost()
+
+
+async def test_native_runtime_missing(
+    world: World, fault: FaultRow, no_native_runtime: None
+) -> None:
+    """No LiteRT (as on Alpine): Automatic runs on the portable backend, cameras work."""
+    fault.fault, fault.expected = "native runtime missing", "portable backend, cameras work"
+    entry = await world.setup()
+    assert entry.state is ConfigEntryState.LOADED
+    assert type(entry.runtime_data.engine.backend).__name__ == "PortableBackend"
+    await world.tick()
+    assert world.hass.states.get(FRONT_PEOPLE).state == "1"
+    fault.other_cameras = await world.healthy_still_analysed()
+    fault.labels_lost = world.ledger.lost()
+
+
+async def test_label_store_unreadable(
+    world: World, fault: FaultRow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An I/O error reading the labels: the file is kept aside and imports back whole."""
+    fault.fault, fault.expected = "label store unreadable (I/O error)", "kept aside, importable"
+    real_read = Path.read_text
+
+    def failing(path: Path, *args: object, **kwargs: object) -> str:
+        if path.name == "dataset.json":
+            raise OSError(errno.EIO, "Input/output error")
+        return real_read(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", failing)
+    await world.setup()
+    monkeypatch.setattr(Path, "read_text", real_read)  # the disk is back
+    (aside,) = world.ledger.path.parent.glob("dataset.corrupt-*.json")
+    assert world.labels_in_memory() == set()
+    fault.other_cameras = await world.healthy_still_analysed()
+    await world.hass.services.async_call(
+        DOMAIN, "import_dataset", {"filename": aside.name}, blocking=True, return_response=True
+    )
+    assert world.labels_in_memory() == world.ledger.ids
+    fault.labels_lost = world.ledger.lost()
+
+
+async def test_label_store_corrupt_json(world: World, fault: FaultRow) -> None:
+    """Damaged JSON: kept aside byte for byte, the integration starts with an empty store."""
+    fault.fault, fault.expected = "label store corrupt JSON", "kept aside byte for byte"
+    original = world.ledger.path.read_bytes()
+    world.ledger.path.write_bytes(original[:-40])  # cut off mid-way
+    await world.setup()
+    (aside,) = world.ledger.path.parent.glob("dataset.corrupt-*.json")
+    assert aside.read_bytes() == original[:-40]
+    fault.other_cameras = await world.healthy_still_analysed()
+    world.ledger.ids = set()  # the labels were in a file broken before we started
+    fault.labels_lost = world.ledger.lost()
+
+
+async def test_disk_full_while_saving(
+    world: World, fault: FaultRow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENOSPC when saving a label: translated error, label kept and saved with the next one."""
+    fault.fault, fault.expected = "disk full while saving a label", "error shown, saved later"
+    entry = await world.setup()
+    learning = entry.runtime_data.learning
+    sequence = world.coordinator(FRONT).recent_sequence()
+    for detection in ("a", "b"):
+        learning.register_detection(detection, FRONT, sequence, None)
+    real_save = Dataset.save
+
+    def full(self: Dataset, path: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Dataset, "save", full)
+    with pytest.raises(HomeAssistantError) as err:
+        await world.hass.services.async_call(
+            DOMAIN, "label", {"verdict": "agree", "detection_id": "a"}, blocking=True
+        )
+    assert err.value.translation_key == "save_failed"
+    monkeypatch.setattr(Dataset, "save", real_save)
+    await world.hass.services.async_call(
+        DOMAIN, "label", {"verdict": "disagree", "detection_id": "b"}, blocking=True
+    )
+    world.ledger.ids |= {"a", "b"}
+    assert world.ledger.on_disk() == world.ledger.ids
+    fault.other_cameras = await world.healthy_still_analysed()
+    fault.labels_lost = world.ledger.lost()
+
+
+async def test_home_assistant_stops_mid_training(
+    world: World, fault: FaultRow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Home Assistant stops while the classifier trains: labels stay, training resumes later."""
+    fault.fault, fault.expected = "Home Assistant stops mid-training", "labels kept, thread ended"
+    from custom_components.fall_detection import learning as learning_module
+
+    entry = await world.setup()
+    started, release = asyncio.Event(), asyncio.Event()
+    loop = world.hass.loop
+    real = learning_module._retrain_from_bootstrap
+
+    def slow_training(dataset: Dataset) -> object:
+        loop.call_soon_threadsafe(started.set)
+        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(timeout=30)
+        return real(dataset)
+
+    monkeypatch.setattr(learning_module, "_retrain_from_bootstrap", slow_training)
+    training = world.hass.async_create_task(
+        world.hass.services.async_call(DOMAIN, "retrain", {}, blocking=True, return_response=True)
+    )
+    await started.wait()
+    stopping = world.hass.async_create_task(world.hass.async_stop())
+    await asyncio.sleep(0.1)
+    release.set()  # the training in flight finishes; Home Assistant finishes stopping
+    await stopping
+    await asyncio.gather(training, return_exceptions=True)
+    assert not entry.runtime_data.executor._threads or all(
+        not t.is_alive() for t in entry.runtime_data.executor._threads
+    )
+    assert world.ledger.on_disk() == world.ledger.ids
+    assert not list(world.ledger.path.parent.glob(".*.tmp"))  # atomic writes left no debris
+    fault.labels_lost = world.ledger.lost()
+
+
+async def test_camera_entity_removed(world: World, fault: FaultRow) -> None:
+    """The watched camera disappears: its entities go unavailable, the others keep working."""
+    fault.fault, fault.expected = "camera entity removed while watched", "entities unavailable"
+    await world.setup()
+    er.async_get(world.hass).async_remove(FRONT)
+    await world.camera.async_remove()
+    await world.tick()
+    assert world.hass.states.get(FRONT_FALL).state == STATE_UNAVAILABLE
+    fault.other_cameras = await world.healthy_still_analysed()
+    fault.labels_lost = world.ledger.lost()
+
+
+async def test_concurrent_label_calls(world: World, fault: FaultRow) -> None:
+    """30 label calls at once on 20 detections: 20 new samples, none lost or duplicated."""
+    fault.fault, fault.expected = "30 concurrent label calls", "no loss, no duplicate"
+    entry = await world.setup()
+    learning = entry.runtime_data.learning
+    sequence = world.coordinator(FRONT).recent_sequence()
+    for i in range(20):
+        learning.register_detection(f"d{i}", FRONT, sequence, None)
+    await asyncio.gather(
+        *(
+            world.hass.services.async_call(
+                DOMAIN,
+                "label",
+                {"verdict": "agree" if i % 3 else "disagree", "detection_id": f"d{i % 20}"},
+                blocking=True,
+            )
+            for i in range(30)
+        )
+    )
+    world.ledger.ids |= {f"d{i}" for i in range(20)}
+    assert world.labels_in_memory() == world.ledger.ids
+    assert world.ledger.on_disk() == world.ledger.ids
+    fault.other_cameras = await world.healthy_still_analysed()
+    fault.labels_lost = world.ledger.lost()
