@@ -1,5 +1,6 @@
-"""Fault injection: a camera whose failures the test chooses, the images that break decoders,
-and the record behind the fault table printed at the end of the test run.
+"""Fault injection helpers: a camera that fails on demand, frames that break decoders.
+
+Also the record behind the fault table printed at the end of the test run.
 """
 
 from __future__ import annotations

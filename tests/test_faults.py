@@ -1,5 +1,7 @@
-"""Fault injection in Home Assistant's test harness: every fault is visible, recovered from,
-confined to its camera, and loses no stored label. The run ends with a table of the faults.
+"""Fault injection in Home Assistant's test harness.
+
+Every fault is visible, recovered from, confined to its camera, and loses no stored label.
+The test run ends with a table of the faults tried (see ``tests/conftest.py``).
 """
 
 from __future__ import annotations

@@ -87,8 +87,14 @@ def open_image(data: ImageInput, target: tuple[int, int] | None = None) -> Decod
         image.load()
         rgb = image if image.mode == "RGB" else image.convert("RGB")
     except (OSError, ValueError, Image.DecompressionBombError, SyntaxError) as err:
-        raise ImageError(f"Could not decode image: {err}") from err
-    return Decoded(rgb, source_size)
+        image.close()
+        reason = str(err)
+    else:
+        return Decoded(rgb, source_size)
+    # Raised outside the handler on purpose: chaining Pillow's error would keep its decoder and
+    # the half-decoded pixels (about 1 MiB per truncated frame) alive until a full garbage
+    # collection, and a camera sending truncated frames would grow memory by hundreds of MiB.
+    raise ImageError(f"Could not decode image: {reason}")
 
 
 def _open_bytes(data: bytes) -> Image.Image:
