@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.fall_detection.const import DOMAIN, EVENT_FALL_DETECTED
+from custom_components.fall_detection.const import (
+    DOMAIN,
+    EVENT_FALL_DETECTED,
+    IDLE_INTERVAL_SECONDS,
+)
 from tests.helpers import CAMERA, FrameFile, add_local_file_camera, camera_subentry, fall_entry
 
 FALL = "binary_sensor.living_room_fall"
@@ -407,3 +412,21 @@ async def test_logbook_describes_a_fall_on_its_fall_sensor(
     assert entry[LOGBOOK_ENTRY_MESSAGE] == (
         f"detected a fall (confidence {event.data['confidence']:.0%})"
     )
+
+
+async def test_rate_lowered_while_nobody_is_in_view(
+    hass: HomeAssistant, model_dir: Path, frames: FrameFile, freezer: FrozenDateTimeFactory
+) -> None:
+    """An empty room is analysed every 3 s after 30 s; a person brings the full rate back."""
+    frames.show("background.jpg")
+    entry = await _setup(hass, camera_subentry())
+    coordinator = next(iter(entry.runtime_data.cameras.values()))
+    assert coordinator.update_interval == timedelta(seconds=1)
+    for _ in range(16):  # 32 s of an empty room
+        await _tick(hass, freezer)
+    assert coordinator.update_interval == timedelta(seconds=IDLE_INTERVAL_SECONDS)
+    frames.show("fall_img_1.png")
+    await _tick(hass, freezer)
+    assert hass.states.get(PERSON).state == STATE_ON
+    assert coordinator.update_interval == timedelta(seconds=1)
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -300,7 +300,7 @@ async def test_retention_deletes_old_thumbnails_and_samples(
     assert hass.states.get(SAMPLES).state == "2"
 
     freezer.tick(timedelta(days=40))  # a day-by-day check removes the last thumbnail later
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(days=1, seconds=1), fire_all=True)
+    await hass.async_block_till_done(wait_background_tasks=True)  # interval jobs run as such
     assert list((folder / "thumbnails").iterdir()) == []
     await hass.config_entries.async_unload(entry.entry_id)

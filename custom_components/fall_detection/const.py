@@ -39,3 +39,7 @@ EVENT_TYPES: Final = ("fall_detected", "fall_confirmed", "fall_dismissed")
 MODEL_CACHE: Final = "fall_detection/models"  # under the Home Assistant config directory
 CAMERA_TIMEOUT: Final = 10
 MAX_BACKOFF_SECONDS: Final = 300
+# Nobody in view for IDLE_AFTER_SECONDS: analyse every IDLE_INTERVAL_SECONDS until someone appears
+# (a fall starts with someone in view; most rooms are empty most of the time).
+IDLE_AFTER_SECONDS: Final = 30
+IDLE_INTERVAL_SECONDS: Final = 3

@@ -37,6 +37,8 @@ from .const import (
     DEFAULT_THRESHOLD,
     DOMAIN,
     EVENT_FALL_DETECTED,
+    IDLE_AFTER_SECONDS,
+    IDLE_INTERVAL_SECONDS,
     MAX_BACKOFF_SECONDS,
 )
 from .core.detector import DetectorConfig, FallEvent, FallEventType
@@ -91,6 +93,7 @@ class CameraState:
     analysed_fps: float | None = None
     fall_active: bool = False
     skipped_frames: int = 0
+    analysed_frames: int = 0
     new_detections: list[Detection] = field(default_factory=list)
     last_detection: Detection | None = None
     last_fall_image: bytes | None = None
@@ -130,6 +133,8 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         self.started = time.monotonic()
         self.last_analysed: float | None = None
         self._interval = timedelta(seconds=1.0 / self.fps)
+        self._idle_interval = max(self._interval, timedelta(seconds=IDLE_INTERVAL_SECONDS))
+        self._last_person: float = self.started
         super().__init__(
             hass,
             _LOGGER,
@@ -204,6 +209,12 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
             )
         self._last_frame = now
         self.last_analysed = now
+        state.analysed_frames += 1
+        if analysis.people:
+            self._last_person = now
+        if not self._failures:  # a back-off keeps its own interval
+            idle = now - self._last_person > IDLE_AFTER_SECONDS
+            self.update_interval = self._idle_interval if idle else self._interval
         state.people = analysis.people
         state.inference_ms = analysis.seconds * 1000
         state.new_detections = [self._detection(event) for event in analysis.events]

@@ -34,6 +34,7 @@ async def async_get_config_entry_diagnostics(
                 "inference_ms": state.inference_ms,
                 "analysed_fps": state.analysed_fps,
                 "fall_active": state.fall_active,
+                "analysed_frames": state.analysed_frames,
                 "skipped_frames": state.skipped_frames,
                 "has_last_fall_image": state.last_fall_image is not None,
                 "last_detection": (
