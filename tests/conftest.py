@@ -96,3 +96,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         f"faults tried: {len(FAULT_TABLE)}, survived: {sum(r.survived for r in FAULT_TABLE)}, "
         f"labels lost: {total_lost}"
     )
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Enable entities that are disabled by default (as Home Assistant core's fixture does)."""
+    from unittest.mock import PropertyMock, patch
+
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield

@@ -232,7 +232,9 @@ async def test_device_per_camera_and_unique_ids(
     device = dr.async_get(hass).async_get_device({(DOMAIN, subentry_id)})
     assert device is not None
     assert device.name == "Living room"
-    entities = er.async_entries_for_device(er.async_get(hass), device.id)
+    entities = er.async_entries_for_device(
+        er.async_get(hass), device.id, include_disabled_entities=True
+    )
     assert {e.unique_id for e in entities} == {
         f"{subentry_id}_{key}"
         for key in (
@@ -429,4 +431,17 @@ async def test_rate_lowered_while_nobody_is_in_view(
     await _tick(hass, freezer)
     assert hass.states.get(PERSON).state == STATE_ON
     assert coordinator.update_interval == timedelta(seconds=1)
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_per_frame_diagnostics_disabled_by_default(
+    hass: HomeAssistant, model_dir: Path, frames: FrameFile
+) -> None:
+    """Sensors that change with every frame would fill the recorder: off until enabled."""
+    entry = await _setup(hass, camera_subentry())
+    registry = er.async_get(hass)
+    for entity_id in ("sensor.living_room_inference_time", "sensor.living_room_analysis_rate"):
+        assert registry.async_get(entity_id).disabled_by is er.RegistryEntryDisabler.INTEGRATION
+        assert hass.states.get(entity_id) is None
+    assert hass.states.get(PEOPLE).state == "1"
     await hass.config_entries.async_unload(entry.entry_id)

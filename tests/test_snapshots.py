@@ -57,6 +57,7 @@ async def entry(
 @pytest.mark.parametrize("platforms", [[p] for p in PLATFORMS], ids=lambda p: p[0].value)
 async def test_entities(
     hass: HomeAssistant,
+    entity_registry_enabled_by_default: None,
     entry,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,

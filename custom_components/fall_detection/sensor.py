@@ -42,6 +42,7 @@ DESCRIPTIONS: tuple[FallSensorDescription, ...] = (
     FallSensorDescription(
         key="inference_time",
         translation_key="inference_time",
+        entity_registry_enabled_default=False,  # changes with every frame: recorder churn
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MILLISECONDS,
         state_class=SensorStateClass.MEASUREMENT,
@@ -52,6 +53,7 @@ DESCRIPTIONS: tuple[FallSensorDescription, ...] = (
     FallSensorDescription(
         key="analysis_rate",
         translation_key="analysis_rate",
+        entity_registry_enabled_default=False,  # changes with every frame: recorder churn
         native_unit_of_measurement="fps",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
