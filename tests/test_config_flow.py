@@ -236,11 +236,14 @@ async def test_options_flow_changes_model(hass: HomeAssistant, model_dir: Path) 
     )
     assert result["errors"] == {"base": "model_load_failed"}
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_BACKEND: "litert", CONF_MODEL: "movenet_thunder_int8"}
+        result["flow_id"],
+        {CONF_BACKEND: "litert", CONF_MODEL: "movenet_thunder_int8", "image_retention_days": 7},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert entry.options[CONF_MODEL] == "movenet_thunder_int8"
+    assert entry.options["image_retention_days"] == 7
+    assert entry.options["sample_retention_days"] == 0  # default: until the dataset is deleted
     assert entry.runtime_data.engine.spec.name == "movenet_thunder_int8"
     await hass.config_entries.async_unload(entry.entry_id)
 

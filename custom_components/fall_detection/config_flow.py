@@ -140,29 +140,14 @@ class FallDetectionOptionsFlow(OptionsFlow):
 
 def _retention_schema() -> dict[vol.Marker, Any]:
     """How long labelled samples and their thumbnails are kept (0: until deleted)."""
+    days = selector.NumberSelector(
+        selector.NumberSelectorConfig(
+            min=0, max=3650, step=1, unit_of_measurement="d", mode=selector.NumberSelectorMode.BOX
+        )
+    )
     return {
-        vol.Required(
-            CONF_IMAGE_RETENTION, default=DEFAULT_IMAGE_RETENTION
-        ): selector.NumberSelector(
-            selector.NumberSelectorConfig(
-                min=0,
-                max=3650,
-                step=1,
-                unit_of_measurement="d",
-                mode=selector.NumberSelectorMode.BOX,
-            )
-        ),
-        vol.Required(
-            CONF_SAMPLE_RETENTION, default=DEFAULT_SAMPLE_RETENTION
-        ): selector.NumberSelector(
-            selector.NumberSelectorConfig(
-                min=0,
-                max=3650,
-                step=1,
-                unit_of_measurement="d",
-                mode=selector.NumberSelectorMode.BOX,
-            )
-        ),
+        vol.Required(CONF_IMAGE_RETENTION, default=DEFAULT_IMAGE_RETENTION): days,
+        vol.Required(CONF_SAMPLE_RETENTION, default=DEFAULT_SAMPLE_RETENTION): days,
     }
 
 
