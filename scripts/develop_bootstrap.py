@@ -123,6 +123,19 @@ class Bootstrap:
         created: dict[str, Any] = result
         return created
 
+    async def wait_for_camera(self, patience: float) -> None:
+        """Wait until the replay camera exists (it decodes its clip first)."""
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                await self.call("GET", f"/api/states/{CAMERA}")
+            except RuntimeError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(1)
+            else:
+                return
+
     async def add_integration(self) -> None:
         """Add the integration with the replayed camera unless it is there already."""
         entries = await self.call("GET", "/api/config/config_entries/entry?domain=fall_detection")
@@ -151,6 +164,7 @@ async def main() -> int:
         bootstrap = Bootstrap(session, args.url.rstrip("/"))
         steps = await bootstrap.wait_until_up(args.timeout)
         await bootstrap.onboard(steps)
+        await bootstrap.wait_for_camera(args.timeout)
         await bootstrap.add_integration()
     return 0
 
