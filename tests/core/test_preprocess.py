@@ -22,11 +22,17 @@ def _jpeg(size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
-def test_jpeg_is_drafted_to_about_twice_the_input() -> None:
-    decoded = open_image(_jpeg((1920, 1080)), (192, 192))
-    assert decoded.source_size == (1920, 1080)
-    w, h = decoded.image.size
-    assert (w, h) == (480, 270)  # 1/4 DCT scale: the smallest keeping >= 2 x 192 on the long side
+@pytest.mark.parametrize(
+    ("source", "drafted"),
+    [((1920, 1080), (480, 270)), ((1280, 720), (320, 180)), ((640, 480), (320, 240))],
+)
+def test_jpeg_is_drafted_to_about_one_and_a_half_times_the_input(
+    source: tuple[int, int], drafted: tuple[int, int]
+) -> None:
+    decoded = open_image(_jpeg(source), (192, 192))
+    assert decoded.source_size == source
+    # the smallest DCT scale keeping the letterboxed content >= 1.5 x 192 on its long side
+    assert decoded.image.size == drafted
     assert decoded.image.mode == "RGB"
 
 
