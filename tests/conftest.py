@@ -79,12 +79,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print the fault table when fault-injection tests ran."""
-    from tests.faults import FAULT_TABLE
+    """Print the soak report and the fault table when those tests ran."""
+    from tests.faults import FAULT_TABLE, SOAK_REPORT
 
+    write = terminalreporter.write_line
+    if SOAK_REPORT:
+        terminalreporter.section("soak")
+        for line in SOAK_REPORT:
+            write(line)
     if not FAULT_TABLE:
         return
-    write = terminalreporter.write_line
     terminalreporter.section("fault injection")
     write(f"{'fault':<44} {'survived':<9} {'labels lost':<12} {'other cameras':<14} expected")
     for row in FAULT_TABLE:

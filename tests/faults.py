@@ -19,6 +19,7 @@ from PIL import Image
 from tests.paths import PAIRS, require
 
 FAULT_TABLE: list[FaultRow] = []
+SOAK_REPORT: list[str] = []  # printed at the end of the run, like the fault table
 
 
 @dataclass

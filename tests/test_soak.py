@@ -23,7 +23,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.fall_detection.const import DOMAIN, EVENT_FALL_DETECTED
-from tests.faults import FaultyCamera, LabelLedger, bad_frames
+from tests.faults import SOAK_REPORT, FaultyCamera, LabelLedger, bad_frames
 from tests.helpers import camera_subentry, fall_entry
 from tests.paths import PAIRS, require
 
@@ -150,8 +150,8 @@ async def test_soak_four_cameras_ten_minutes_with_faults(
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     leftover_threads, leftover_tasks = _leftovers(threads_before)
-    print(  # noqa: T201 - the soak report
-        f"\nsoak: {CAMERAS} cameras, {SIMULATED_SECONDS} s simulated: {analysed} frames analysed, "
+    SOAK_REPORT.append(
+        f"soak: {CAMERAS} cameras, {SIMULATED_SECONDS} s simulated: {analysed} frames analysed, "
         f"{faults} faults injected and survived, {len(fired)} detections labelled, "
         f"labels lost {ledger.lost()}, RSS {rss_start:.0f} MiB at start, {rss_warm:.0f} after "
         f"{WARM_UP_SECONDS} s, {rss_end:.0f} at the end, "
