@@ -19,9 +19,8 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from common import MODELS, REPO, verdict
+from common import MODELS, REPO, status_mib, verdict
 
 GOAL_MODEL = "movenet_lightning_fp16"
 GOAL = 3.0
@@ -47,13 +46,8 @@ def peak_memory(model: str, backend: str, runs: int) -> float:
     impl, tensor = _load(model, backend)
     for _ in range(runs):
         impl.run(tensor)  # type: ignore[attr-defined]
-    # VmHWM belongs to this process image; ru_maxrss would carry the parent's peak over exec.
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = status_mib("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def latencies(model: str, runs: int) -> tuple[float, float]:

@@ -29,9 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = REPO.parent / "shared" / "fixtures"
-MODELS = REPO.parent / "shared" / "models"
+from common import FIXTURES, MODELS, REPO, status_mib, verdict
+
 COUNTS = (1, 4, 8, 16)
 SAMPLE_FPS = 10.0
 GOAL_CAMERAS = 16
@@ -40,30 +39,9 @@ GOAL_LAG_P99_MS = 10.0
 STARVED = 0.9  # a camera below 90 % of its 1 fps is starved
 
 
-def _status_mib(key: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _clip_frames(path: Path, width: int = 640) -> list[bytes]:
-    """A clip as JPEG frames sampled at 10 fps, scaled to ``width`` (a typical substream)."""
-    import av
-
-    frames: list[bytes] = []
-    next_time = 0.0
-    with av.open(str(path)) as container:
-        for frame in container.decode(container.streams.video[0]):
-            if frame.time is None or frame.time + 1e-6 < next_time:
-                continue
-            next_time += 1 / SAMPLE_FPS
-            image = frame.to_image()
-            image = image.resize((width, round(image.height * width / image.width)))
-            buffer = io.BytesIO()
-            image.save(buffer, "JPEG", quality=85)
-            frames.append(buffer.getvalue())
-    return frames
+def _status(key: str) -> float:
+    value = status_mib(key)
+    return float("nan") if value is None else value
 
 
 def _make_camera(name: str, frames: list[bytes], offset: float) -> Any:  # noqa: ANN401
@@ -117,10 +95,13 @@ async def _measure(count: int, backend: str, seconds: float, empty: float) -> di
     )
 
     from custom_components.fall_detection.const import DOMAIN, SUBENTRY_CAMERA
+    from custom_components.fall_detection.core.video import video_jpegs
 
     clips = sorted((FIXTURES / "clips").glob("*.mp4"))[:count]  # decode only what is replayed
     loop = asyncio.get_running_loop()
-    decoded = [await loop.run_in_executor(None, _clip_frames, clip) for clip in clips]
+    decoded = [
+        await loop.run_in_executor(None, video_jpegs, clip, SAMPLE_FPS, 640) for clip in clips
+    ]
     async with async_test_home_assistant(config_dir=str(Path.cwd() / ".bench_config")) as hass:
         hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
         empty_rooms = round(count * empty)
@@ -163,12 +144,12 @@ async def _measure(count: int, backend: str, seconds: float, empty: float) -> di
         usage0 = resource.getrusage(resource.RUSAGE_SELF)
         wall0 = time.perf_counter()
         await asyncio.sleep(min(10.0, seconds / 3))
-        rss_early = _status_mib("VmRSS")
+        rss_early = _status("VmRSS")
         await asyncio.sleep(seconds - min(10.0, seconds / 3))
         wall = time.perf_counter() - wall0
         usage1 = resource.getrusage(resource.RUSAGE_SELF)
         frames = [c.state.analysed_frames - f for c, f in zip(coordinators, frames0, strict=True)]
-        rss_end = _status_mib("VmRSS")
+        rss_end = _status("VmRSS")
         stop.set()
         await probe
         await hass.config_entries.async_unload(entry.entry_id)
@@ -189,7 +170,7 @@ async def _measure(count: int, backend: str, seconds: float, empty: float) -> di
         "empty_rate": statistics.fmean(empty_rates) if empty_rates else None,
         "cpu_ms_per_frame": 1000 * cpu / max(sum(frames), 1),
         "cores": cpu / wall,
-        "peak_rss_mib": _status_mib("VmHWM"),
+        "peak_rss_mib": _status("VmHWM"),
         "rss_growth_mib": rss_end - rss_early,
         "lag_p50_ms": lag[len(lag) // 2],
         "lag_p99_ms": lag[min(len(lag) - 1, int(len(lag) * 0.99))],
@@ -218,7 +199,7 @@ def _run(count: int, backend: str, seconds: float, empty: float) -> dict[str, An
 def _goal(label: str, goal: float, value: float, *, low: bool = False) -> None:
     """Print one goal: ``value`` must stay under ``goal`` (or reach it with ``low``)."""
     ok = value >= goal if low else value < goal
-    print(f"    {label} ({'>=' if low else '<'} {goal}): {'PASS' if ok else 'FALLS SHORT'}")
+    print(f"    {label} ({'>=' if low else '<'} {goal}): {verdict(ok)}")
 
 
 def main() -> int:

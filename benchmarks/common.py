@@ -20,6 +20,19 @@ FIXTURES = SHARED / "fixtures"
 sys.path.insert(0, str(REPO / "custom_components" / "fall_detection"))
 
 
+def status_mib(key: str) -> float | None:
+    """A memory line of /proc/self/status (VmRSS, VmHWM) in MiB; None off Linux.
+
+    VmHWM belongs to this process image; ru_maxrss would carry a parent's peak over exec.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
 def jpeg_frame(width: int, height: int, source: Path | None = None, quality: int = 90) -> bytes:
     """Return a camera-like JPEG: a real fixture frame scaled to ``width`` x ``height``."""
     src = source or FIXTURES / "pairs" / "images" / "fall_img_1.png"

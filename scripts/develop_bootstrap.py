@@ -44,18 +44,16 @@ class Bootstrap:
                 raise RuntimeError(msg)
             return await response.json()
 
-    async def wait_until_up(self, patience: float) -> list[dict[str, Any]]:
-        """Wait for the HTTP server; return the onboarding steps."""
+    async def get_when_ready(self, path: str, patience: float) -> Any:  # noqa: ANN401 - JSON
+        """GET ``path`` once it answers (server starting, entity not added yet), retrying."""
         deadline = time.monotonic() + patience
         while True:
             try:
-                steps: list[dict[str, Any]] = await self.call("GET", "/api/onboarding")
+                return await self.call("GET", path)
             except (aiohttp.ClientError, RuntimeError):
                 if time.monotonic() > deadline:
                     raise
                 await asyncio.sleep(1)
-            else:
-                return steps
 
     async def token(self, code: str) -> None:
         """Exchange an authorisation code for an access token."""
@@ -123,19 +121,6 @@ class Bootstrap:
         created: dict[str, Any] = result
         return created
 
-    async def wait_for_camera(self, patience: float) -> None:
-        """Wait until the replay camera exists (it decodes its clip first)."""
-        deadline = time.monotonic() + patience
-        while True:
-            try:
-                await self.call("GET", f"/api/states/{CAMERA}")
-            except RuntimeError:
-                if time.monotonic() > deadline:
-                    raise
-                await asyncio.sleep(1)
-            else:
-                return
-
     async def add_integration(self) -> None:
         """Add the integration with the replayed camera unless it is there already."""
         entries = await self.call("GET", "/api/config/config_entries/entry?domain=fall_detection")
@@ -162,9 +147,10 @@ async def main() -> int:
     args = parser.parse_args()
     async with aiohttp.ClientSession() as session:
         bootstrap = Bootstrap(session, args.url.rstrip("/"))
-        steps = await bootstrap.wait_until_up(args.timeout)
+        steps = await bootstrap.get_when_ready("/api/onboarding", args.timeout)
         await bootstrap.onboard(steps)
-        await bootstrap.wait_for_camera(args.timeout)
+        # the replay camera decodes its clip before it exists
+        await bootstrap.get_when_ready(f"/api/states/{CAMERA}", args.timeout)
         await bootstrap.add_integration()
     return 0
 

@@ -12,8 +12,6 @@ import pytest
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.fall_detection.core.catalog import load_catalog
-
 DEPRECATION_MARKERS = (
     "will stop working in Home Assistant",
     "which is deprecated",
@@ -27,8 +25,6 @@ DEPRECATION_MARKERS = (
 def fail_on_ha_deprecation(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """Turn Home Assistant deprecation and frame-helper reports into failures."""
     caplog.set_level(logging.WARNING)
-    # Cached file reads would hide a blocking read on the event loop after the first test.
-    load_catalog.cache_clear()
     yield
     reports = [
         r.getMessage()

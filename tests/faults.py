@@ -8,14 +8,14 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import struct
-import zlib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from homeassistant.components.camera import Camera
 from PIL import Image
 
+from tests.images import png_declaring
 from tests.paths import PAIRS, require
 
 FAULT_TABLE: list[FaultRow] = []
@@ -72,38 +72,25 @@ def _encode(image: Image.Image, fmt: str = "JPEG") -> bytes:
     return buffer.getvalue()
 
 
+@cache
 def person_jpeg() -> bytes:
     """A real frame: one person standing."""
     return _encode(_person())
 
 
-def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
-    """A tiny PNG whose header declares a huge image."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-        + chunk(b"IEND", b"")
-    )
-
-
+@cache
 def bad_frames() -> dict[str, bytes]:
     """Frames that must be skipped and counted."""
     jpeg = person_jpeg()
     return {
         "garbage bytes": b"\x00\x17garbage" * 500,
         "truncated JPEG": jpeg[: len(jpeg) // 3],
-        "PNG decompression bomb": png_bomb(),
+        "PNG decompression bomb": png_declaring(100_000, 100_000),
         "1x1 image": _encode(Image.new("RGB", (1, 1))),
     }
 
 
+@cache
 def odd_frames() -> dict[str, tuple[bytes, int]]:
     """Unusual but valid frames and how many people they show."""
     person = _person()

@@ -61,9 +61,8 @@ def _serve(camera: FaultyCamera, frame: bytes, rng: random.Random) -> bool:
     if rng.random() >= FAULT_RATE:
         return False
     mode = rng.choice(FAULT_MODES)
-    broken = bad_frames()
-    if mode in broken:
-        camera.payload = broken[mode]
+    if mode in bad_frames():
+        camera.payload = bad_frames()[mode]
     elif mode == "empty":
         camera.payload = b""
     else:

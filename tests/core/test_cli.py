@@ -44,3 +44,18 @@ def test_missing_model_is_a_clear_error(
     monkeypatch.setenv("FALL_DETECTION_MODEL_DIR", str(tmp_path))
     assert cli.main([str(tmp_path), "--model", "movenet_thunder_fp16"]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_clip_as_camera_stills() -> None:
+    """video_jpegs: what the development camera and the cameras benchmark replay."""
+    import io
+
+    from PIL import Image
+
+    from custom_components.fall_detection.core.video import video_jpegs
+
+    stills = video_jpegs(require(FIXTURES / "clips" / "Subject1_fall_15.mp4"), 2.0, width=320)
+    assert len(stills) == 12  # 6.0 s at 2 frames per second
+    with Image.open(io.BytesIO(stills[0])) as image:
+        assert image.format == "JPEG"
+        assert image.width == 320

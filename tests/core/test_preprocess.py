@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 
 import numpy as np
 import pytest
@@ -12,6 +10,7 @@ from PIL import Image
 
 from custom_components.fall_detection.core.errors import ImageError
 from custom_components.fall_detection.core.preprocess import letterbox, open_image
+from tests.images import png_declaring
 from tests.paths import PAIRS, REFERENCE, require
 
 
@@ -69,26 +68,13 @@ def test_png_grayscale_and_cmyk_become_rgb() -> None:
     assert open_image(cmyk.getvalue(), (192, 192)).image.mode == "RGB"
 
 
-def _chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-
-def _png_header(width: int, height: int) -> bytes:
-    """Return a tiny PNG whose header declares a huge image (a decompression bomb)."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    idat = zlib.compress(b"\0" * 1024)
-    return (
-        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
-    )
-
-
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         (b"", "empty"),
         (b"\x00garbage" * 50, "Not a decodable image"),
-        (_png_header(100_000, 100_000), "decompression bomb"),
-        (_png_header(8000, 7000), "over the limit of 40000000 pixels"),
+        (png_declaring(100_000, 100_000), "decompression bomb"),
+        (png_declaring(8000, 7000), "over the limit of 40000000 pixels"),
     ],
     ids=["empty", "garbage", "decompression-bomb", "over-our-limit"],
 )

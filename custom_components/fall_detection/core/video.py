@@ -6,6 +6,7 @@ not a requirement of the integration: it is imported only when a video is read.
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -59,3 +60,23 @@ def folder_frames(path: Path, fps: float) -> Iterator[Frame]:
 def frames(path: Path, fps: float, video_fps: float | None = None) -> Iterator[Frame]:
     """Frames of a video file or an image folder."""
     return folder_frames(path, fps) if path.is_dir() else video_frames(path, fps, video_fps)
+
+
+def video_jpegs(path: Path, fps: float, width: int | None = None, quality: int = 85) -> list[bytes]:
+    """A video as the JPEG stills a camera would serve, ``fps`` apart, optionally ``width`` wide.
+
+    For replaying clips as cameras (the development instance, the cameras benchmark).
+    """
+    from PIL import Image
+
+    stills: list[bytes] = []
+    for _t, rgb in video_frames(path, fps):
+        image = Image.fromarray(np.asarray(rgb))
+        if width is not None:
+            image = image.resize((width, round(image.height * width / image.width)))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=quality)
+        stills.append(buffer.getvalue())
+    if not stills:
+        raise FallDetectionError(f"No frames in {path}")
+    return stills

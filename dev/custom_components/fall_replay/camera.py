@@ -1,31 +1,31 @@
 """A camera that replays a recorded clip, so the fall detector can be watched working.
 
-The clip is decoded once into JPEG frames.  The loop is: the first frame held for
-``lead_in`` seconds (someone standing), the clip at its own speed, the last frame held for
-``hold`` seconds (someone on the floor), then again from the start.  Which frame is shown
-depends on the time since the camera was created, like a live camera.
+The clip is decoded once into JPEG frames with the integration's own clip reader.  The loop
+is: the first frame held for ``lead_in`` seconds (someone standing), the clip at its own
+speed, the last frame held for ``hold`` seconds (someone on the floor), then again.  Which
+frame is shown depends on the time since the camera was created, like a live camera.
 """
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import av
 import voluptuous as vol
 from homeassistant.components.camera import PLATFORM_SCHEMA as CAMERA_PLATFORM_SCHEMA
 from homeassistant.components.camera import Camera
 from homeassistant.const import CONF_NAME
 from homeassistant.helpers import config_validation as cv
 
+# scripts/develop links the integration beside this one; its clip reader is reused here
+from custom_components.fall_detection.core.video import video_jpegs
+
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddEntitiesCallback
     from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
-    from PIL import Image
 
 CONF_CLIP = "clip"
 CONF_LEAD_IN = "lead_in"
@@ -67,26 +67,6 @@ class Timeline:
         return self.frames[index]
 
 
-def decode_clip(path: Path) -> tuple[bytes, ...]:
-    """Decode a clip into JPEG frames sampled at ``SAMPLE_FPS``."""
-    frames: list[bytes] = []
-    next_time = 0.0
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        for frame in container.decode(stream):
-            if frame.time is None or frame.time + 1e-6 < next_time:
-                continue
-            next_time += 1.0 / SAMPLE_FPS
-            buffer = io.BytesIO()
-            image: Image.Image = frame.to_image()
-            image.save(buffer, format="JPEG", quality=88)
-            frames.append(buffer.getvalue())
-    if not frames:
-        msg = f"No frames in {path}"
-        raise ValueError(msg)
-    return tuple(frames)
-
-
 async def async_setup_platform(
     hass: HomeAssistant,
     config: ConfigType,
@@ -95,8 +75,8 @@ async def async_setup_platform(
 ) -> None:
     """Decode the clip off the event loop and add the camera."""
     path = Path(hass.config.path(config[CONF_CLIP]))
-    frames = await hass.async_add_executor_job(decode_clip, path)
-    timeline = Timeline(frames, config[CONF_LEAD_IN], config[CONF_HOLD])
+    frames = await hass.async_add_executor_job(video_jpegs, path, SAMPLE_FPS)
+    timeline = Timeline(tuple(frames), config[CONF_LEAD_IN], config[CONF_HOLD])
     async_add_entities([ReplayCamera(config[CONF_NAME], path.stem, timeline)])
 
 
