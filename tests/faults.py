@@ -79,6 +79,13 @@ def person_jpeg() -> bytes:
 
 
 @cache
+def pair_jpeg(name: str) -> bytes:
+    """One of the Ambianic pair images as a camera JPEG."""
+    with Image.open(require(PAIRS / "images" / name)) as image:
+        return _encode(image.convert("RGB"))
+
+
+@cache
 def bad_frames() -> dict[str, bytes]:
     """Frames that must be skipped and counted."""
     jpeg = person_jpeg()
@@ -113,9 +120,18 @@ class LabelLedger:
             return set()
         return {s["id"] for s in json.loads(self.path.read_text())["samples"]}
 
+    def kept(self, *extra_files: Path) -> set[str]:
+        """Ids whose sample is still in a file kept aside (read as bytes: it may be damaged)."""
+        raw = b"".join(file.read_bytes() for file in extra_files)
+        return {i for i in self.ids if f'"id":"{i}"'.encode() in raw.replace(b" ", b"")}
+
     def lost(self, *extra_files: Path) -> int:
         """Labels neither in dataset.json nor in a file kept aside byte for byte."""
-        kept = set(self.on_disk())
-        for file in extra_files:
-            kept |= {s["id"] for s in json.loads(file.read_text())["samples"]}
-        return len(self.ids - kept)
+        return len(self.ids - self.on_disk() - self.kept(*extra_files))
+
+    def duplicates(self) -> int:
+        """Samples stored twice under one id."""
+        if not self.path.exists():
+            return 0
+        ids = [s["id"] for s in json.loads(self.path.read_text())["samples"]]
+        return len(ids) - len(set(ids))

@@ -144,7 +144,11 @@ async def test_retrain_after_100_labels_promotes_then_demotes(
     changes = async_capture_events(hass, EVENT_DETECTOR_CHANGED)
     folder = Path(hass.config.config_dir) / DOMAIN
     write_dataset(folder / "import.json", 99)
-    assert await _call(hass, "import_dataset", filename="import.json") == {"new_samples": 99}
+    assert await _call(hass, "import_dataset", filename="import.json") == {
+        "new_samples": 99,
+        "dropped_samples": 0,
+        "dropped_thumbnails": 0,
+    }
     learning = entry.runtime_data.learning
     assert learning.dataset.counts() == {"train": 90, "test": 9}
     assert hass.states.get(ACTIVE).state == "heuristic"  # 9 test samples: not enough

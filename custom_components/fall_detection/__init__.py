@@ -27,6 +27,8 @@ from .services import async_setup_services
 if TYPE_CHECKING:
     from homeassistant.helpers.typing import ConfigType
 
+    from .core.engine import PoseEngine
+
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -59,9 +61,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry
     for key in REPAIRABLE:
         ir.async_delete_issue(hass, DOMAIN, key)
 
-    learning = LearningManager(hass, executor)
-    await learning.async_load()
-    await async_setup_retention(hass, entry, learning)
+    learning = LearningManager(hass)
+    try:
+        await learning.async_load()
+        await async_setup_retention(hass, entry, learning)
+    except BaseException:
+        # Never leave the inference thread behind (a damaged store is handled inside).
+        await hass.async_add_executor_job(_close_engine, executor, engine)
+        raise
     data = FallDetectionData(engine=engine, executor=executor, learning=learning)
     entry.runtime_data = data
     for subentry_id, subentry in entry.subentries.items():
@@ -125,6 +132,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: FallDetectionConfigEntr
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         data = entry.runtime_data
+        # A label being saved finishes before the next setup reads the store; later
+        # label calls on this entry are refused instead of reporting success and being lost.
+        await data.learning.async_close()
         for coordinator in data.cameras.values():
             await coordinator.async_shutdown()
         data.cameras.clear()
@@ -133,5 +143,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: FallDetectionConfigEntr
 
 
 def _close(data: FallDetectionData) -> None:
-    data.executor.shutdown(wait=True)
-    data.engine.close()
+    _close_engine(data.executor, data.engine)
+
+
+def _close_engine(executor: ThreadPoolExecutor, engine: PoseEngine) -> None:
+    executor.shutdown(wait=True)
+    engine.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import voluptuous as vol
@@ -75,6 +76,11 @@ def _settings_schema(catalog: Catalog) -> vol.Schema:
     )
 
 
+def _not_finite(user_input: Mapping[str, Any]) -> bool:
+    """A number field holds NaN or infinity (which pass the selectors' range checks)."""
+    return any(isinstance(v, float) and not math.isfinite(v) for v in user_input.values())
+
+
 async def _test_load(hass: HomeAssistant, settings: Mapping[str, Any]) -> str | None:
     """Load the model once, in an executor; return an error key or None."""
     try:
@@ -127,9 +133,12 @@ class FallDetectionOptionsFlow(OptionsFlow):
         """Show the current settings; test-load the new model before saving."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            if (error := await _test_load(self.hass, user_input)) is None:
+            if _not_finite(user_input):
+                errors["base"] = "not_finite"
+            elif (error := await _test_load(self.hass, user_input)) is None:
                 return self.async_create_entry(data=user_input)
-            errors["base"] = error
+            else:
+                errors["base"] = error
         current = {**self.config_entry.data, **self.config_entry.options}
         catalog = await self.hass.async_add_executor_job(load_catalog)
         schema = self.add_suggested_values_to_schema(
@@ -207,7 +216,9 @@ class CameraSubentryFlow(ConfigSubentryFlow):
             entry = self._get_entry()
             if any(s.unique_id == camera for s in entry.subentries.values()):
                 return self.async_abort(reason="already_configured")
-            if (state := self.hass.states.get(camera)) is None:
+            if _not_finite(user_input):
+                errors["base"] = "not_finite"
+            elif (state := self.hass.states.get(camera)) is None:
                 errors[CONF_CAMERA] = "camera_not_found"
             else:
                 return self.async_create_entry(title=state.name, data=user_input, unique_id=camera)
@@ -221,13 +232,19 @@ class CameraSubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """Change a camera's analysis settings."""
         subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_update_and_abort(self._get_entry(), subentry, data_updates=user_input)
+            if not _not_finite(user_input):
+                return self.async_update_and_abort(
+                    self._get_entry(), subentry, data_updates=user_input
+                )
+            errors["base"] = "not_finite"
         schema = self.add_suggested_values_to_schema(
-            _camera_schema(include_camera=False), subentry.data
+            _camera_schema(include_camera=False), user_input or subentry.data
         )
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=schema,
+            errors=errors,
             description_placeholders={"camera": subentry.title},
         )

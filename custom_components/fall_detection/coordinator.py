@@ -157,6 +157,9 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
 
     async def _async_update_data(self) -> CameraState:
         """Fetch and analyse one frame."""
+        # Detections belong to the frame that produced them: a failed refresh that
+        # notifies the entities must not fire the previous detection again.
+        self.state.new_detections = []
         try:
             image = await async_get_image(self.hass, self.camera_entity_id, timeout=CAMERA_TIMEOUT)
         except Exception as err:  # any camera integration's error is a camera error

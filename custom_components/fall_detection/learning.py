@@ -14,18 +14,28 @@ import json
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from homeassistant.util.ulid import ulid_now
 
 from .const import DOMAIN
 from .core.learning.classifier import LogisticModel
-from .core.learning.dataset import Dataset, DatasetError, Sample, sequence_to_json, write_atomic
-from .core.learning.features import pose_features
+from .core.learning.dataset import (
+    Dataset,
+    DatasetError,
+    Rejected,
+    Sample,
+    sequence_to_json,
+    thumbnail_name,
+    write_atomic,
+)
+from .core.learning.features import NAMES, pose_features
 from .core.learning.learner import (
     CLASSIFIER,
     HEURISTIC,
@@ -35,10 +45,9 @@ from .core.learning.learner import (
     load_bootstrap,
     retrain,
 )
+from .core.learning.validate import SAMPLE_ID, read_json, short
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
-
     import numpy as np
     import numpy.typing as npt
 
@@ -49,6 +58,8 @@ MAX_PENDING = 200
 EVENT_LABELLED = f"{DOMAIN}_labelled"
 EVENT_DETECTOR_CHANGED = f"{DOMAIN}_detector_changed"
 VERDICTS = {"agree": True, "disagree": False}
+ISSUE_DATASET = "dataset_unreadable"
+RESERVED = ("dataset.json", "classifier.json")  # the integration's own files: never exported over
 
 Sequence = list[tuple[float, "npt.NDArray[np.float32]"]]
 
@@ -65,14 +76,13 @@ class Pending:
 class LearningManager:
     """Owns the dataset and the classifier of one config entry."""
 
-    def __init__(self, hass: HomeAssistant, executor: ThreadPoolExecutor) -> None:
+    def __init__(self, hass: HomeAssistant) -> None:
         """Files live in the config directory, outside custom_components/."""
         self.hass = hass
         self.folder = Path(hass.config.path(DOMAIN))
         self.dataset_path = self.folder / "dataset.json"
         self.model_path = self.folder / "classifier.json"
         self.thumbnails = self.folder / "thumbnails"
-        self._executor = executor
         self._lock = asyncio.Lock()
         self._pending: OrderedDict[str, Pending] = OrderedDict()
         self._latest: dict[str, str] = {}
@@ -81,12 +91,23 @@ class LearningManager:
         self.dataset = Dataset()
         self.model: LogisticModel  # set by async_load: the trained one or the bootstrap
         self.evaluation = Evaluation(None, None, 0, HEURISTIC)
+        self._closed = False
 
     # -- state ------------------------------------------------------------
 
     async def async_load(self) -> None:
         """Read the dataset and the trained model; a damaged file is kept aside, not lost."""
-        self.dataset, model, evaluation = await self._run(self._load)
+        self.dataset, model, evaluation, aside = await self._run(self._load)
+        if aside is not None:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                ISSUE_DATASET,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_DATASET,
+                translation_placeholders={"path": str(aside), "filename": aside.name},
+            )
         self.model = model
         if evaluation is not None:
             self.evaluation = evaluation
@@ -108,11 +129,17 @@ class LearningManager:
     def _forget(self, images: list[str]) -> None:
         self.dataset.save(self.dataset_path)  # first: a crash then leaves orphans, not dangling
         for name in images:
+            self._delete_thumbnail(name)
+
+    def _delete_thumbnail(self, name: str) -> None:
+        """Delete one of our thumbnails; any other name is refused (never leaves the folder)."""
+        if name.endswith(".jpg") and SAMPLE_ID.fullmatch(name.removesuffix(".jpg")):
             (self.thumbnails / name).unlink(missing_ok=True)
 
-    def _load(self) -> tuple[Dataset, LogisticModel, Evaluation | None]:
+    def _load(self) -> tuple[Dataset, LogisticModel, Evaluation | None, Path | None]:
+        aside = None
         try:
-            dataset = Dataset.load(self.dataset_path)
+            dataset, _ = Dataset.load(self.dataset_path)
         except DatasetError as err:
             aside = self.dataset_path.with_name(
                 f"dataset.corrupt-{dt_util.utcnow():%Y%m%d%H%M%S}.json"
@@ -127,16 +154,18 @@ class LearningManager:
             )
             dataset = Dataset()
         try:
-            raw = json.loads(self.model_path.read_text(encoding="utf-8"))
-
-            return dataset, LogisticModel.from_dict(raw["model"]), Evaluation(**raw["evaluation"])
+            raw = read_json(self.model_path)
+            model = LogisticModel.from_dict(raw["model"], features=len(NAMES))
+            return dataset, model, _evaluation(raw["evaluation"]), aside
         except FileNotFoundError:
-            return dataset, load_bootstrap(), None
-        except (OSError, ValueError, KeyError, TypeError) as err:
+            return dataset, load_bootstrap(), None, aside
+        except (DatasetError, ValueError, KeyError, TypeError) as err:
             _LOGGER.warning(
-                "Fall Detection classifier file unreadable (%s); using the bootstrap", err
+                "Fall Detection classifier file unreadable (%s); using the bootstrap until "
+                "the next training",
+                err,
             )
-            return dataset, load_bootstrap(), None
+            return dataset, load_bootstrap(), None, aside
 
     @property
     def active(self) -> str:
@@ -245,11 +274,13 @@ class LearningManager:
 
     async def _add(self, sample: Sample, thumbnail: bytes | None, verdict: str) -> Sample:
         async with self._lock:
+            self._check_open()
             if thumbnail is not None:
-                sample.thumbnail = f"{sample.sample_id}.jpg"
+                sample.thumbnail = thumbnail_name(sample.sample_id)
             labelled = self.dataset.label(sample)
+            dropped = [s.thumbnail for s in self.dataset.cap() if s.thumbnail]
             try:
-                await self._run(self._save, thumbnail, labelled)
+                await self._run(self._save, thumbnail, labelled, dropped)
             except OSError as err:  # disk full, read-only: the label stays in memory
                 _LOGGER.error("Could not save the Fall Detection dataset: %s", err)  # noqa: TRY400
                 raise HomeAssistantError(
@@ -276,32 +307,40 @@ class LearningManager:
             self._notify(scorer_changed=False)
             return labelled
 
-    def _save(self, thumbnail: bytes | None, sample: Sample) -> None:
+    def _save(self, thumbnail: bytes | None, sample: Sample, dropped: list[str]) -> None:
         if thumbnail is not None and sample.thumbnail:
             write_atomic(self.thumbnails / sample.thumbnail, thumbnail)
-        self.dataset.save(self.dataset_path)
+        self._forget(dropped)
+
+    def _check_open(self) -> None:
+        """After unload began, a label is refused (not silently lost with the old manager)."""
+        if self._closed:
+            raise ServiceValidationError(translation_domain=DOMAIN, translation_key="not_loaded")
+
+    async def async_close(self) -> None:
+        """Unload: wait for a save or training in flight, then refuse further changes."""
+        async with self._lock:
+            self._closed = True
 
     # -- training -----------------------------------------------------------
 
     async def async_retrain(self) -> Evaluation:
         """Train now (the service), then evaluate and promote or demote."""
         async with self._lock:
+            self._check_open()
             await self._retrain_locked()
             self._notify(scorer_changed=False)
             return self.evaluation
 
     async def _retrain_locked(self) -> None:
-        self.model = await self.hass.loop.run_in_executor(
-            self._executor, _retrain_from_bootstrap, self.dataset
-        )
+        # Home Assistant's executor, not the inference thread: analysis goes on meanwhile.
+        self.model = await self._run(_retrain_from_bootstrap, self.dataset)
         self.dataset.new_since_training = 0
         await self._evaluate_locked()
 
     async def _evaluate_locked(self) -> None:
         before = self.evaluation.active
-        self.evaluation = await self.hass.loop.run_in_executor(
-            self._executor, evaluate, self.model, self.dataset
-        )
+        self.evaluation = await self._run(evaluate, self.model, self.dataset)
         await self._run(self._save_model)
         if self.evaluation.active != before:
             _LOGGER.info("Fall Detection now uses the %s", self.evaluation.active)
@@ -343,19 +382,51 @@ class LearningManager:
             )
         return path
 
-    async def async_export(self, name: str) -> Path:
-        """Write the dataset as one JSON file inside the integration's folder."""
+    def export_path(self, name: str) -> Path:
+        """Where an export may go: a new ``.json`` file directly in the integration's folder.
+
+        Never one of the integration's own files (dataset, classifier, a file kept aside,
+        the models and thumbnails folders), so an export cannot destroy what it exports.
+        """
         path = self.resolve_path(name)
-        await self._run(lambda: write_atomic(path, json.dumps(self.dataset.to_dict()).encode()))
+        if (
+            path.parent != self.folder.resolve()
+            or path.suffix != ".json"
+            or path.name in RESERVED
+            or path.name.startswith((".", "dataset.corrupt-"))
+        ):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="export_not_allowed",
+                translation_placeholders={"path": short(name)},
+            )
         return path
 
-    async def async_import(self, name: str) -> int:
-        """Merge a dataset file (from this folder) into the dataset; return the new samples."""
+    async def async_export(self, name: str) -> Path:
+        """Write the dataset as one JSON file inside the integration's folder."""
+        path = self.export_path(name)
+        text = json.dumps(self.dataset.to_dict()).encode()
+        try:
+            await self._run(write_atomic, path, text)
+        except OSError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="export_failed",
+                translation_placeholders={"error": short(err.strerror or str(err))},
+            ) from err
+        return path
+
+    async def async_import(self, name: str) -> tuple[int, Rejected]:
+        """Merge a dataset file (from this folder) into the dataset.
+
+        Returns the new samples and what was dropped (malformed samples, thumbnail names
+        that are not ours).
+        """
         path = self.resolve_path(name)
         try:
             if not await self._run(path.is_file):
-                raise DatasetError(f"{name} does not exist in {self.folder}")  # noqa: TRY301
-            other = await self._run(Dataset.load, path)
+                raise DatasetError(f"{short(name)} does not exist in {self.folder}")  # noqa: TRY301
+            other, rejected = await self._run(partial(Dataset.load, path, strict=False))
         except DatasetError as err:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
@@ -363,20 +434,23 @@ class LearningManager:
                 translation_placeholders={"error": str(err)},
             ) from err
         async with self._lock:
+            self._check_open()
             new = self.dataset.merge(other)
-            await self._run(self.dataset.save, self.dataset_path)
+            dropped = [s.thumbnail for s in self.dataset.cap() if s.thumbnail]
+            await self._run(self._forget, dropped)
             if self.dataset.new_since_training >= RETRAIN_EVERY:
                 await self._retrain_locked()
             else:
                 await self._evaluate_locked()
             self._notify(scorer_changed=False)
-        return new
+        return new, rejected
 
     async def async_delete(self) -> None:
         """Forget every sample, thumbnail and the trained model; back to the heuristic."""
         async with self._lock:
+            self._check_open()
+            self.dataset = Dataset()  # first: whatever the disk does, nothing is kept
             await self._run(self._delete_files)
-            self.dataset = Dataset()
             self._pending.clear()
             self._latest.clear()
             self.model = await self._run(load_bootstrap)
@@ -385,16 +459,43 @@ class LearningManager:
             self._notify(scorer_changed=changed)
 
     def _delete_files(self) -> None:
+        """Our files only: the dataset, the classifier, our thumbnails, interrupted saves."""
         for path in (self.dataset_path, self.model_path):
             path.unlink(missing_ok=True)
-        if self.thumbnails.exists():
+        for pattern in (".dataset.json.*.tmp", ".classifier.json.*.tmp"):
+            for tmp in self.folder.glob(pattern):
+                tmp.unlink(missing_ok=True)
+        if self.thumbnails.is_dir():
             for file in self.thumbnails.iterdir():
-                file.unlink()
+                if file.is_file() and not file.is_symlink():
+                    if file.name.startswith(".") and file.name.endswith(".tmp"):
+                        file.unlink(missing_ok=True)
+                    else:
+                        self._delete_thumbnail(file.name)
 
     async def _run(self, fn: Any, *args: Any) -> Any:  # noqa: ANN401
         return await self.hass.async_add_executor_job(fn, *args)
 
 
 def _retrain_from_bootstrap(dataset: Dataset) -> LogisticModel:
-    """Inference thread: train starting from the shipped weights."""
+    """Executor: train starting from the shipped weights."""
     return retrain(dataset, load_bootstrap())
+
+
+def _evaluation(raw: object) -> Evaluation:
+    """The stored evaluation, checked: anything odd means "heuristic" until re-evaluated."""
+    if not isinstance(raw, dict):
+        raise TypeError("evaluation is not an object")
+    accuracies = [raw.get("classifier_accuracy"), raw.get("heuristic_accuracy")]
+    tests = raw.get("test_samples")
+    if (
+        raw.get("active") not in (HEURISTIC, CLASSIFIER)
+        or not isinstance(tests, int)
+        or isinstance(tests, bool)
+        or tests < 0
+        or any(
+            a is not None and not (isinstance(a, float | int) and 0 <= a <= 1) for a in accuracies
+        )
+    ):
+        raise ValueError("evaluation has values out of range")
+    return Evaluation(accuracies[0], accuracies[1], tests, raw["active"])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import voluptuous as vol
+from homeassistant.auth.permissions.const import POLICY_CONTROL
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
@@ -13,12 +14,14 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError, Unauthorized, UnknownUser
 from homeassistant.helpers import config_validation as cv
 
 from .const import DOMAIN
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
+
     from .coordinator import CameraCoordinator
     from .data import FallDetectionData
 
@@ -35,7 +38,13 @@ LABEL_SCHEMA = vol.Schema(
     }
 )
 CAMERA_SCHEMA = vol.Schema({vol.Required(ATTR_CAMERA): cv.entity_id})
-FILE_SCHEMA = vol.Schema({vol.Optional(ATTR_FILENAME, default="dataset_export.json"): cv.string})
+FILE_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_FILENAME, default="dataset_export.json"): vol.All(
+            cv.string, vol.Length(min=1, max=255)
+        )
+    }
+)
 EMPTY_SCHEMA = vol.Schema({})
 
 
@@ -56,6 +65,30 @@ def _camera(data: FallDetectionData, camera: str) -> CameraCoordinator:
         translation_key="unknown_camera",
         translation_placeholders={"camera": camera},
     )
+
+
+def _admin_only(
+    hass: HomeAssistant, handler: Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
+) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
+    """Refuse callers that are not administrators (as Home Assistant's admin services do).
+
+    The dataset services read, write and delete files and change which detector
+    decides: only an administrator may call them. Calls without a user (automations,
+    scripts) run with Home Assistant's own authority.
+    """
+
+    async def checked(call: ServiceCall) -> ServiceResponse:
+        if call.context.user_id:
+            user = await hass.auth.async_get_user(call.context.user_id)
+            if user is None:
+                raise UnknownUser(
+                    context=call.context, permission=POLICY_CONTROL, user_id=call.context.user_id
+                )
+            if not user.is_admin:
+                raise Unauthorized(context=call.context)
+        return await handler(call)
+
+    return checked
 
 
 @callback
@@ -99,24 +132,29 @@ def async_setup_services(hass: HomeAssistant) -> None:
         return {"path": str(path)}
 
     async def import_dataset(call: ServiceCall) -> ServiceResponse:
-        new = await _data(hass).learning.async_import(call.data[ATTR_FILENAME])
-        return {"new_samples": new}
+        new, rejected = await _data(hass).learning.async_import(call.data[ATTR_FILENAME])
+        return {
+            "new_samples": new,
+            "dropped_samples": rejected.samples,
+            "dropped_thumbnails": rejected.thumbnails,
+        }
 
-    async def delete_dataset(call: ServiceCall) -> None:  # noqa: ARG001
+    async def delete_dataset(call: ServiceCall) -> ServiceResponse:  # noqa: ARG001
         await _data(hass).learning.async_delete()
+        return None
 
     optional = SupportsResponse.OPTIONAL
     hass.services.async_register(DOMAIN, "label", label, LABEL_SCHEMA, supports_response=optional)
     hass.services.async_register(
         DOMAIN, "report_missed_fall", report_missed_fall, CAMERA_SCHEMA, supports_response=optional
     )
-    hass.services.async_register(
-        DOMAIN, "retrain", retrain, EMPTY_SCHEMA, supports_response=optional
+    admin = (
+        ("retrain", retrain, EMPTY_SCHEMA, optional),
+        ("export_dataset", export_dataset, FILE_SCHEMA, optional),
+        ("import_dataset", import_dataset, FILE_SCHEMA, optional),
+        ("delete_dataset", delete_dataset, EMPTY_SCHEMA, SupportsResponse.NONE),
     )
-    hass.services.async_register(
-        DOMAIN, "export_dataset", export_dataset, FILE_SCHEMA, supports_response=optional
-    )
-    hass.services.async_register(
-        DOMAIN, "import_dataset", import_dataset, FILE_SCHEMA, supports_response=optional
-    )
-    hass.services.async_register(DOMAIN, "delete_dataset", delete_dataset, EMPTY_SCHEMA)
+    for name, handler, schema, response in admin:
+        hass.services.async_register(
+            DOMAIN, name, _admin_only(hass, handler), schema, supports_response=response
+        )

@@ -97,7 +97,7 @@ def test_save_load_roundtrip_and_atomic(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "dataset.json"
     dataset.save(path)
     assert [p.name for p in path.parent.iterdir()] == ["dataset.json"]  # no temp file left
-    loaded = Dataset.load(path)
+    loaded, _ = Dataset.load(path)
     assert loaded.samples["id1"].fall is True
     assert loaded.labelled_total == 1
     np.testing.assert_allclose(loaded.samples["id1"].keypoints()[0][1], body().keypoints, atol=1e-3)
@@ -114,7 +114,7 @@ def test_broken_file_is_a_dataset_error(tmp_path: Path, content: bytes) -> None:
 
 
 def test_missing_file_is_empty(tmp_path: Path) -> None:
-    assert Dataset.load(tmp_path / "nope.json").samples == {}
+    assert Dataset.load(tmp_path / "nope.json")[0].samples == {}
 
 
 def test_logistic_regression_learns_separable_data() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 import warnings
 from dataclasses import dataclass
 from typing import Any, Final
@@ -28,6 +29,22 @@ MIN_IMAGE_SIDE: Final = 8
 # 192 px input) instead of 1/2: 12 % less time per frame, keypoints as close to a full decode
 # (mean 0.025 of the width on the 17 Ambianic pair images, the same as with 2).
 DRAFT_FACTOR: Final = 1.5
+# Other formats (PNG, GIF, TIFF, ...) cannot be decoded at reduced size: decoding costs memory
+# and time in proportion to their pixels, so they are refused above 4K UHD (cameras send JPEG
+# stills; a 40 MP PNG cost 1-2 s and about 500 MiB), and reduced right after decoding.
+MAX_OTHER_PIXELS: Final = 3840 * 2160
+REDUCE_ABOVE_PIXELS: Final = 1920 * 1080
+WIDE_MODES: Final = ("I", "I;16", "I;16B", "I;16L", "I;16N")  # 16-bit and 32-bit grayscale
+SWAPS_AXES: Final = (5, 6, 7, 8)  # EXIF orientations that turn the image by 90 degrees
+TRANSPOSE: Final = {  # EXIF orientation -> what shows the image upright (as ImageOps does)
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 ImageInput = bytes | bytearray | memoryview | npt.NDArray[np.uint8] | Image.Image
 
@@ -85,11 +102,22 @@ def open_image(data: ImageInput, target: tuple[int, int] | None = None) -> Decod
     else:
         image = _open_bytes(bytes(data))
     source_size = image.size
-    if target is not None and image.format == "JPEG":
+    if image.format not in (None, "JPEG", "MPO") and _pixels(image) > MAX_OTHER_PIXELS:
+        image.close()
+        raise ImageError(
+            f"{image.format} image of {image.size[0]}x{image.size[1]} pixels is over the "
+            f"{MAX_OTHER_PIXELS} pixel limit for formats other than JPEG"
+        )
+    if target is not None and image.format in ("JPEG", "MPO"):
         _draft(image, target)
     try:
         image.load()
-        rgb = image if image.mode == "RGB" else image.convert("RGB")
+        orientation = _orientation(image)
+        rgb = _reduce(_to_rgb(image), target)
+        if orientation in TRANSPOSE:  # as the camera meant it to be seen
+            rgb = rgb.transpose(TRANSPOSE[orientation])
+            if orientation in SWAPS_AXES:
+                source_size = (source_size[1], source_size[0])
     except (OSError, ValueError, Image.DecompressionBombError, SyntaxError) as err:
         image.close()
         reason = str(err)
@@ -99,6 +127,43 @@ def open_image(data: ImageInput, target: tuple[int, int] | None = None) -> Decod
     # the half-decoded pixels (about 1 MiB per truncated frame) alive until a full garbage
     # collection, and a camera sending truncated frames would grow memory by hundreds of MiB.
     raise ImageError(f"Could not decode image: {reason}")
+
+
+def _pixels(image: Image.Image) -> int:
+    return image.size[0] * image.size[1]
+
+
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation (1 = as stored), read before any conversion drops it."""
+    try:
+        value = image.getexif().get(0x0112, 1)
+    except (OSError, ValueError, SyntaxError, struct.error):
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1  # noqa: PLR2004
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """RGB; 16- and 32-bit grayscale is scaled to 8 bits, not clipped to white."""
+    if image.mode == "RGB":
+        return image
+    if image.mode in WIDE_MODES:
+        wide = np.asarray(image, dtype=np.float32)
+        gray = np.clip(wide / 257.0, 0, 255).astype(np.uint8)
+        return Image.fromarray(gray, "L").convert("RGB")
+    return image.convert("RGB")
+
+
+def _reduce(image: Image.Image, target: tuple[int, int] | None) -> Image.Image:
+    """Shrink a fully decoded image above 1080p to about DRAFT_FACTOR x the model input.
+
+    (JPEGs are already drafted; up to 1080p the rotated retry is cheap enough, and the
+    golden keypoints of the reference images stay as they are.)
+    """
+    if target is None or _pixels(image) <= REDUCE_ABOVE_PIXELS:
+        return image
+    w, h = image.size
+    factor = int(1 / (DRAFT_FACTOR * min(target[0] / w, target[1] / h)))
+    return image.reduce(factor) if factor >= 2 else image  # noqa: PLR2004
 
 
 def _open_bytes(data: bytes) -> Image.Image:

@@ -40,15 +40,44 @@ class LogisticModel:
             "bias": self.bias,
         }
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> LogisticModel:
-        """Inverse of ``to_dict``."""
-        return cls(
-            np.asarray(data["mean"], np.float32),
-            np.asarray(data["std"], np.float32),
-            np.asarray(data["weights"], np.float32),
-            float(data["bias"]),
+    def is_finite(self) -> bool:
+        """Every weight is a finite number and no feature has zero spread.
+
+        A model with NaN weights predicts NaN, which compares as "not a fall" for
+        every input: it must never be saved, promoted or used.
+        """
+        arrays = (self.mean, self.std, self.weights)
+        return (
+            all(bool(np.isfinite(a).all()) for a in arrays)
+            and bool((self.std > 0).all())
+            and bool(np.isfinite(self.bias))
         )
+
+    @classmethod
+    def from_dict(cls, data: object, features: int | None = None) -> LogisticModel:
+        """Inverse of ``to_dict``; ``ValueError`` unless it is a usable model.
+
+        ``features`` is the expected vector length (checked when given).
+        """
+        if not isinstance(data, dict):
+            raise ValueError("a model is not an object")  # noqa: TRY004 - read as a bad value
+        try:
+            arrays = [np.asarray(data[k], np.float64) for k in ("mean", "std", "weights")]
+            bias = data["bias"]
+        except KeyError as err:
+            raise ValueError(f"the model has no {err.args[0]!r}") from None
+        except (TypeError, ValueError, RecursionError):
+            raise ValueError("the model's weights are not lists of numbers") from None
+        size = features if features is not None else arrays[0].size
+        if any(a.shape != (size,) for a in arrays):
+            raise ValueError(f"the model's weights are not {size} numbers each")
+        if not isinstance(bias, int | float) or isinstance(bias, bool):
+            raise ValueError("the model's bias is not a number")  # noqa: TRY004
+        mean, std, weights = (a.astype(np.float32) for a in arrays)
+        model = cls(mean, std, weights, float(bias))
+        if not model.is_finite():
+            raise ValueError("the model has non-finite weights")
+        return model
 
 
 def train(

@@ -19,14 +19,24 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import FallDetectionError
+from .validate import (
+    MAX_TEXT,
+    SAMPLE_ID,
+    DatasetError,
+    Rejected,
+    non_negative_int,
+    read_json,
+    sequence,
+    short,
+    text,
+    thumbnail_name,
+)
+
+__all__ = ["Dataset", "DatasetError", "Rejected", "Sample", "thumbnail_name", "write_atomic"]
 
 SCHEMA: Final = 1
 TEST_EVERY: Final = 10
-
-
-class DatasetError(FallDetectionError):
-    """The dataset file is unreadable or not a dataset."""
+MAX_SAMPLES: Final = 5000  # about 2 s of retraining on a Raspberry Pi 4; see README
 
 
 @dataclass(slots=True)
@@ -58,25 +68,38 @@ class Sample:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Sample:
-        """Inverse of ``to_dict``; raises ``DatasetError`` on a malformed entry."""
+    def from_dict(cls, data: object, rejected: Rejected | None = None) -> Sample:
+        """Inverse of ``to_dict``, checked strictly; raises ``DatasetError`` when malformed.
+
+        A thumbnail name other than the one we generate for the id is dropped (and
+        counted in ``rejected``): only our own files are ever deleted later.
+        """
+        if not isinstance(data, dict):
+            raise DatasetError(f"a sample is not an object: {short(data)}")
         try:
-            sequence = [
-                (float(t), [[float(v) for v in kp] for kp in k]) for t, k in data["sequence"]
-            ]
-            if any(len(k) != 17 or any(len(kp) != 3 for kp in k) for _, k in sequence):  # noqa: PLR2004
-                raise DatasetError("a sample's keypoints are not 17 x 3")
-            return cls(
-                str(data["id"]),
-                str(data["camera"]),
-                bool(data["fall"]),
-                "test" if data.get("split") == "test" else "train",
-                str(data.get("created", "")),
-                sequence,
-                data.get("thumbnail"),
-            )
-        except (KeyError, TypeError, ValueError) as err:
-            raise DatasetError(f"Malformed sample: {err}") from err
+            sample_id = text(data["id"], "id", SAMPLE_ID)
+            camera = text(data["camera"], "camera")
+            fall = data["fall"]
+            keypoints = sequence(data["sequence"])
+        except KeyError as err:
+            raise DatasetError(f"a sample has no {err.args[0]!r}") from None
+        if not isinstance(fall, bool):
+            raise DatasetError(f"fall must be true or false, not {short(fall)}")
+        created = data.get("created", "")
+        thumbnail = data.get("thumbnail")
+        if thumbnail is not None and thumbnail != thumbnail_name(sample_id):
+            thumbnail = None
+            if rejected is not None:
+                rejected.thumbnails += 1
+        return cls(
+            sample_id,
+            camera,
+            fall,
+            "test" if data.get("split") == "test" else "train",
+            created if isinstance(created, str) and len(created) <= MAX_TEXT else "",
+            keypoints,
+            thumbnail,
+        )
 
 
 StoredSequence = list[tuple[float, list[list[float]]]]
@@ -167,30 +190,60 @@ class Dataset:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Dataset:
-        """Inverse of ``to_dict``."""
+    def from_dict(cls, data: object, *, strict: bool = True) -> tuple[Dataset, Rejected]:
+        """Inverse of ``to_dict``, validated (see ``validate``).
+
+        ``strict`` (our own store): anything malformed is a ``DatasetError``, so the caller
+        keeps the file aside whole. Not strict (an import): malformed samples are dropped
+        and counted; counters are recomputed.
+        """
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
             raise DatasetError("Not a fall detection dataset (schema mismatch)")
-        samples = [Sample.from_dict(s) for s in data.get("samples", [])]
-        return cls(
-            {s.sample_id: s for s in samples},
-            int(data.get("labelled_total", len(samples))),
-            int(data.get("new_since_training", 0)),
-        )
+        raw_samples = data.get("samples", [])
+        if not isinstance(raw_samples, list):
+            raise DatasetError(f"samples is not a list: {short(raw_samples)}")
+        rejected = Rejected()
+        samples: dict[str, Sample] = {}
+        for raw in raw_samples:
+            try:
+                sample = Sample.from_dict(raw, rejected)
+            except DatasetError:
+                if strict:
+                    raise
+                rejected.samples += 1
+                continue
+            samples[sample.sample_id] = sample
+        if not strict:
+            return cls(samples, len(samples), len(samples)), rejected
+        if rejected.thumbnails:
+            raise DatasetError(f"{rejected.thumbnails} thumbnail names are not ours")
+        total = non_negative_int(data.get("labelled_total", len(samples)), "labelled_total")
+        new = non_negative_int(data.get("new_since_training", 0), "new_since_training")
+        return cls(samples, max(total, len(samples)), new), rejected
 
     @classmethod
-    def load(cls, path: Path) -> Dataset:
+    def load(cls, path: Path, *, strict: bool = True) -> tuple[Dataset, Rejected]:
         """Read ``path``; a missing file is an empty dataset, a broken one a ``DatasetError``."""
         try:
-            text = path.read_text(encoding="utf-8")
+            data = read_json(path, salvage=not strict)
         except FileNotFoundError:
-            return cls()
-        except OSError as err:
-            raise DatasetError(f"Cannot read {path}: {err}") from err
-        try:
-            return cls.from_dict(json.loads(text))
-        except json.JSONDecodeError as err:
-            raise DatasetError(f"{path} is not valid JSON: {err}") from err
+            return cls(), Rejected()
+        return cls.from_dict(data, strict=strict)
+
+    def cap(self, limit: int = MAX_SAMPLES) -> list[Sample]:
+        """Keep at most ``limit`` samples: the oldest training samples go first.
+
+        Test samples are what promotion is judged on, so they are kept as long as there
+        are training samples to drop; then the oldest test samples go. Returns the dropped
+        samples (their thumbnails are the caller's to delete).
+        """
+        excess = len(self.samples) - limit
+        if excess <= 0:
+            return []
+        order = sorted(self.samples.values(), key=lambda s: (s.split == "test", s.created))
+        for sample in order[:excess]:
+            del self.samples[sample.sample_id]
+        return order[:excess]
 
     def save(self, path: Path) -> None:
         """Write atomically: a temporary file in the same folder, then rename over."""

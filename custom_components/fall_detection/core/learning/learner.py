@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .classifier import LogisticModel, train
-from .features import heuristic_says_fall, pose_features
+from .features import NAMES, heuristic_says_fall, pose_features
 
 if TYPE_CHECKING:
     from .dataset import Dataset, Sample
@@ -26,15 +26,18 @@ CLASSIFIER: Final = "classifier"
 
 def load_bootstrap() -> LogisticModel:
     """The classifier shipped with the integration (trained on public fall clips)."""
-    return LogisticModel.from_dict(json.loads(BOOTSTRAP_PATH.read_text(encoding="utf-8")))
+    raw = json.loads(BOOTSTRAP_PATH.read_text(encoding="utf-8"))
+    return LogisticModel.from_dict(raw, features=len(NAMES))
 
 
 def matrix(samples: list[Sample]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
     """Features and labels of samples."""
     if not samples:
-        return np.zeros((0, 9), np.float32), np.zeros(0, bool)
+        return np.zeros((0, len(NAMES)), np.float32), np.zeros(0, bool)
     x = np.stack([pose_features(s.keypoints()) for s in samples])
-    return x, np.array([s.fall for s in samples], bool)
+    y = np.array([s.fall for s in samples], bool)
+    finite = np.isfinite(x).all(axis=1)  # a degenerate pose must not poison the weights
+    return x[finite], y[finite]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,8 @@ def evaluate(model: LogisticModel, dataset: Dataset) -> Evaluation:
     x, y = matrix(dataset.split("test"))
     if len(y) == 0:
         return Evaluation(None, None, 0, HEURISTIC)
+    if not model.is_finite():  # never promote a model that cannot say "fall"
+        return Evaluation(None, None, len(y), HEURISTIC)
     classifier = model.accuracy(x, y)
     heuristic = float(np.mean([heuristic_says_fall(x[i]) == y[i] for i in range(len(y))]))
     promoted = (
@@ -65,4 +70,5 @@ def retrain(dataset: Dataset, prior: LogisticModel) -> LogisticModel:
     x, y = matrix(dataset.split("train"))
     if len(y) == 0 or y.all() or not y.any():
         return prior
-    return train(x, y, prior=prior, epochs=300)
+    model = train(x, y, prior=prior, epochs=300)
+    return model if model.is_finite() else prior

@@ -8,149 +8,27 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import logging
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.const import STATE_OFF, STATE_UNAVAILABLE
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    setup_test_component_platform,
-)
 
-from custom_components.fall_detection import coordinator as coordinator_module
 from custom_components.fall_detection.const import DOMAIN
 from custom_components.fall_detection.core.catalog import load_catalog
 from custom_components.fall_detection.core.learning.dataset import Dataset
+from tests.fault_suite.conftest import FRONT, FRONT_FALL, FRONT_PEOPLE, World
 from tests.faults import (
-    FAULT_TABLE,
     FaultRow,
-    FaultyCamera,
-    LabelLedger,
     bad_frames,
     odd_frames,
     person_jpeg,
 )
-from tests.helpers import CAMERA, FrameFile, add_local_file_camera, camera_subentry, fall_entry
-from tests.labels import write_dataset
+from tests.helpers import camera_subentry, fall_entry
 from tests.paths import MODELS, require
-
-FRONT = "camera.front_door"
-FRONT_FALL = "binary_sensor.front_door_fall"
-FRONT_PEOPLE = "sensor.front_door_people_in_view"
-HEALTHY_PERSON = "binary_sensor.living_room_person"
-SEEDED_LABELS = 12
-EXPECTED_SETUP_ERROR = "Error setting up entry Fall Detection"  # the model faults' log line
-ESCAPE_MARKERS = ("Error doing job", "Task exception", "Unexpected error", "Traceback")
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Load custom_components/."""
-
-
-@pytest.fixture
-def fault(request: pytest.FixtureRequest) -> Iterator[FaultRow]:
-    """A row of the fault table; survived when the test passed."""
-    row = FaultRow(fault="", expected="")
-    yield row
-    report = getattr(request.node, "report_call", None)
-    row.survived = bool(report is not None and report.passed)
-    FAULT_TABLE.append(row)
-
-
-@dataclass
-class World:
-    """Home Assistant with a faulty camera, a healthy camera and 12 stored labels."""
-
-    hass: HomeAssistant
-    camera: FaultyCamera
-    healthy: FrameFile
-    ledger: LabelLedger
-    entry: MockConfigEntry | None = None
-
-    async def setup(self) -> MockConfigEntry:
-        """Add the Fall Detection entry watching both cameras."""
-        self.entry = fall_entry(camera_subentry(FRONT), camera_subentry(CAMERA))
-        self.entry.add_to_hass(self.hass)
-        await self.hass.config_entries.async_setup(self.entry.entry_id)
-        await self.hass.async_block_till_done()
-        return self.entry
-
-    async def tick(self) -> None:
-        """Every camera loop runs once now (real clock: a hung camera really times out)."""
-        assert self.entry is not None
-        await asyncio.gather(*(c.async_refresh() for c in self.entry.runtime_data.cameras.values()))
-        await self.hass.async_block_till_done()
-
-    def coordinator(self, camera: str) -> coordinator_module.CameraCoordinator:
-        """The loop of one camera."""
-        assert self.entry is not None
-        return next(
-            c for c in self.entry.runtime_data.cameras.values() if c.camera_entity_id == camera
-        )
-
-    async def healthy_still_analysed(self) -> str:
-        """The other camera analyses its next frame: 'kept working' for the table."""
-        before = self.coordinator(CAMERA).last_analysed
-        await self.tick()
-        assert self.coordinator(CAMERA).last_analysed != before
-        assert self.hass.states.get(HEALTHY_PERSON).state == STATE_ON
-        return "kept working"
-
-    def labels_in_memory(self) -> set[str]:
-        """Sample ids the running integration holds."""
-        assert self.entry is not None
-        return set(self.entry.runtime_data.learning.dataset.samples)
-
-
-@pytest.fixture
-async def world(
-    hass: HomeAssistant,
-    model_dir: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> AsyncIterator[World]:
-    """The Home Assistant every fault is injected into."""
-    hass.config.config_dir = str(tmp_path / "config")
-    dataset = tmp_path / "config" / DOMAIN / "dataset.json"
-    write_dataset(dataset, SEEDED_LABELS, prefix="seed")
-    ledger = LabelLedger(dataset, {f"seed{i}" for i in range(SEEDED_LABELS)})
-    monkeypatch.setattr(coordinator_module, "CAMERA_TIMEOUT", 0.2)  # a hung camera, quickly
-
-    camera = FaultyCamera()
-    setup_test_component_platform(hass, "camera", [camera])
-    assert await async_setup_component(hass, "camera", {"camera": {"platform": "test"}})
-    healthy = FrameFile(tmp_path / "living_room.png")
-    healthy.show("fall_img_1.png")
-    await add_local_file_camera(hass, healthy.path)
-    world = World(hass, camera, healthy, ledger)
-    yield world
-    if world.entry is not None and world.entry.state is ConfigEntryState.LOADED:
-        await hass.config_entries.async_unload(world.entry.entry_id)
-
-
-@pytest.fixture(autouse=True)
-def nothing_escapes(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """No exception reaches Home Assistant's own error handlers."""
-    caplog.set_level(logging.INFO)
-    yield
-    escaped = [
-        r.getMessage()
-        for r in caplog.get_records("call")
-        if (r.exc_info or any(m in r.getMessage() for m in ESCAPE_MARKERS))
-        and not r.getMessage().startswith(EXPECTED_SETUP_ERROR)
-    ]
-    assert not escaped, escaped
-
 
 CAMERA_FAULTS = {
     "camera times out": "timeout",
@@ -178,7 +56,7 @@ async def test_camera_fault(world: World, fault: FaultRow, name: str) -> None:
     assert world.hass.states.get(FRONT_FALL).state == STATE_OFF
     assert world.hass.states.get(FRONT_PEOPLE).state == "1"
     assert world.labels_in_memory() == world.ledger.ids
-    fault.labels_lost = world.ledger.lost()
+    world.check_no_label_lost(fault)
 
 
 @pytest.mark.parametrize("name", list(bad_frames()))
@@ -190,7 +68,7 @@ async def test_bad_frame(world: World, fault: FaultRow, name: str) -> None:
     await world.tick()
     assert world.coordinator(FRONT).state.skipped_frames >= 1
     fault.other_cameras = await world.healthy_still_analysed()
-    fault.labels_lost = world.ledger.lost()
+    world.check_no_label_lost(fault)
 
 
 @pytest.mark.parametrize("name", list(odd_frames()))
@@ -203,7 +81,7 @@ async def test_odd_frame(world: World, fault: FaultRow, name: str) -> None:
     assert world.coordinator(FRONT).state.skipped_frames == 0
     assert world.hass.states.get(FRONT_PEOPLE).state == str(people)
     fault.other_cameras = await world.healthy_still_analysed()
-    fault.labels_lost = world.ledger.lost()
+    world.check_no_label_lost(fault)
 
 
 def _damage(kind: str, good: bytes) -> bytes | None:
@@ -241,7 +119,7 @@ async def test_model_file_fault(
     issue = ir.async_get(world.hass).async_get_issue(DOMAIN, issue_key)
     assert issue is not None
     assert spec.file in issue.translation_placeholders["detail"]
-    fault.labels_lost = world.ledger.lost()
+    world.check_no_label_lost(fault)
 
 
 async def test_edgetpu_absent(world: World, fault: FaultRow) -> None:
@@ -252,7 +130,7 @@ async def test_edgetpu_absent(world: World, fault: FaultRow) -> None:
     await world.hass.config_entries.async_setup(world.entry.entry_id)
     assert world.entry.state is ConfigEntryState.SETUP_RETRY
     assert ir.async_get(world.hass).async_get_issue(DOMAIN, "edgetpu_not_found") is not None
-    fault.labels_lost = world.ledger.lost()
+    world.check_no_label_lost(fault)
 
 
 async def test_native_runtime_missing(
@@ -266,7 +144,7 @@ async def test_native_runtime_missing(
     await world.tick()
     assert world.hass.states.get(FRONT_PEOPLE).state == "1"
     fault.other_cameras = await world.healthy_still_analysed()
-    fault.labels_lost = world.ledger.lost()
+    world.check_no_label_lost(fault)
 
 
 async def test_label_store_unreadable(
@@ -274,16 +152,16 @@ async def test_label_store_unreadable(
 ) -> None:
     """An I/O error reading the labels: the file is kept aside and imports back whole."""
     fault.fault, fault.expected = "label store unreadable (I/O error)", "kept aside, importable"
-    real_read = Path.read_text
+    real_read = Path.read_bytes
 
-    def failing(path: Path, *args: object, **kwargs: object) -> str:
+    def failing(path: Path) -> bytes:
         if path.name == "dataset.json":
             raise OSError(errno.EIO, "Input/output error")
-        return real_read(path, *args, **kwargs)  # type: ignore[arg-type]
+        return real_read(path)
 
-    monkeypatch.setattr(Path, "read_text", failing)
+    monkeypatch.setattr(Path, "read_bytes", failing)
     await world.setup()
-    monkeypatch.setattr(Path, "read_text", real_read)  # the disk is back
+    monkeypatch.setattr(Path, "read_bytes", real_read)  # the disk is back
     (aside,) = world.ledger.path.parent.glob("dataset.corrupt-*.json")
     assert world.labels_in_memory() == set()
     fault.other_cameras = await world.healthy_still_analysed()
@@ -291,7 +169,7 @@ async def test_label_store_unreadable(
         DOMAIN, "import_dataset", {"filename": aside.name}, blocking=True, return_response=True
     )
     assert world.labels_in_memory() == world.ledger.ids
-    fault.labels_lost = world.ledger.lost()
+    world.check_no_label_lost(fault)
 
 
 async def test_label_store_corrupt_json(world: World, fault: FaultRow) -> None:
@@ -303,8 +181,7 @@ async def test_label_store_corrupt_json(world: World, fault: FaultRow) -> None:
     (aside,) = world.ledger.path.parent.glob("dataset.corrupt-*.json")
     assert aside.read_bytes() == original[:-40]
     fault.other_cameras = await world.healthy_still_analysed()
-    world.ledger.ids = set()  # the labels were in a file broken before we started
-    fault.labels_lost = world.ledger.lost()
+    world.check_no_label_lost(fault, aside)  # every sample's bytes are kept aside
 
 
 async def test_disk_full_while_saving(
@@ -335,7 +212,7 @@ async def test_disk_full_while_saving(
     world.ledger.ids |= {"a", "b"}
     assert world.ledger.on_disk() == world.ledger.ids
     fault.other_cameras = await world.healthy_still_analysed()
-    fault.labels_lost = world.ledger.lost()
+    world.check_no_label_lost(fault)
 
 
 async def test_home_assistant_stops_mid_training(
@@ -370,7 +247,7 @@ async def test_home_assistant_stops_mid_training(
     )
     assert world.ledger.on_disk() == world.ledger.ids
     assert not list(world.ledger.path.parent.glob(".*.tmp"))  # atomic writes left no debris
-    fault.labels_lost = world.ledger.lost()
+    world.check_no_label_lost(fault)
 
 
 async def test_camera_entity_removed(world: World, fault: FaultRow) -> None:
@@ -382,7 +259,7 @@ async def test_camera_entity_removed(world: World, fault: FaultRow) -> None:
     await world.tick()
     assert world.hass.states.get(FRONT_FALL).state == STATE_UNAVAILABLE
     fault.other_cameras = await world.healthy_still_analysed()
-    fault.labels_lost = world.ledger.lost()
+    world.check_no_label_lost(fault)
 
 
 async def test_concurrent_label_calls(world: World, fault: FaultRow) -> None:
@@ -408,4 +285,4 @@ async def test_concurrent_label_calls(world: World, fault: FaultRow) -> None:
     assert world.labels_in_memory() == world.ledger.ids
     assert world.ledger.on_disk() == world.ledger.ids
     fault.other_cameras = await world.healthy_still_analysed()
-    fault.labels_lost = world.ledger.lost()
+    world.check_no_label_lost(fault)
