@@ -259,3 +259,50 @@ async def test_portable_backend_is_selectable(hass: HomeAssistant, model_dir: Pa
     entry = result["result"]
     assert entry.runtime_data.engine.backend.kind.value == "portable"
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.parametrize(
+    "field", [CONF_FPS, CONF_THRESHOLD, CONF_ACTIVE_SECONDS, CONF_PROBLEM_SECONDS]
+)
+async def test_camera_flows_reject_non_finite(
+    hass: HomeAssistant, model_dir: Path, camera: str, field: str
+) -> None:
+    """'nan' passes the number selectors' range checks (inf does not): the flows refuse it."""
+    entry = await _loaded_entry(hass)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_CAMERA), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], CAMERA_INPUT | {field: "nan"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "not_finite"}
+    assert entry.subentries == {}
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_reconfigure_and_options_reject_nan(
+    hass: HomeAssistant, model_dir: Path, camera: str
+) -> None:
+    entry = await _loaded_entry(hass, camera_subentry())
+    subentry_id = next(iter(entry.subentries))
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_CAMERA),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry_id},
+    )
+    changes = {k: v for k, v in CAMERA_INPUT.items() if k != CONF_CAMERA}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], changes | {CONF_THRESHOLD: "nan"}
+    )
+    assert result["errors"] == {"base": "not_finite"}
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_BACKEND: "litert",
+            CONF_MODEL: "movenet_lightning_int8",
+            "image_retention_days": "nan",
+        },
+    )
+    assert result["errors"] == {"base": "not_finite"}
+    await hass.config_entries.async_unload(entry.entry_id)

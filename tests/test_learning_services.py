@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
+from PIL import Image
 from pytest_homeassistant_custom_component.common import (
     async_capture_events,
     async_fire_time_changed,
@@ -135,6 +137,11 @@ async def test_report_missed_fall(
     sample = entry.runtime_data.learning.dataset.samples[response["detection_id"]]
     assert sample.fall is True
     assert len(sample.sequence) >= 2
+    # the thumbnail shows the moment reported (no fall was ever detected here), small
+    assert sample.thumbnail == f"{sample.sample_id}.jpg"
+    stored = Path(hass.config.path(DOMAIN, "thumbnails", sample.thumbnail)).read_bytes()
+    with Image.open(io.BytesIO(stored)) as image:
+        assert max(image.size) <= 320
 
 
 async def test_retrain_after_100_labels_promotes_then_demotes(

@@ -43,7 +43,7 @@ from .const import (
 )
 from .core.detector import DetectorConfig, FallEvent, FallEventType
 from .core.errors import ImageError
-from .core.pipeline import FramePipeline
+from .core.pipeline import FramePipeline, FrameResult
 from .core.render import make_thumbnail
 
 if TYPE_CHECKING:
@@ -153,6 +153,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         self._last_frame: float | None = None
         self._fall_until: float | None = None
         self._open: dict[tuple[int, float], str] = {}  # (track, fall time) -> detection id
+        self._last_result: FrameResult | None = None  # the latest frame, for a missed-fall report
         self.state = CameraState()
 
     async def _async_update_data(self) -> CameraState:
@@ -189,12 +190,23 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         """Run in the inference executor: decode, pose, detector, render when needed."""
         start = time.perf_counter()
         result = self.pipeline.process(content, timestamp)
+        if self.keep_images:
+            self._last_result = result
         image = thumbnail = None
         if self.keep_images and any(e.is_alert for e in result.events):
             image = result.render()
             thumbnail = make_thumbnail(image)
         return _Analysis(
             len(result.pose.people), result.events, image, thumbnail, time.perf_counter() - start
+        )
+
+    async def async_thumbnail_now(self) -> bytes | None:
+        """A thumbnail of the latest analysed frame (with skeletons), when images are kept."""
+        result = self._last_result
+        if result is None:
+            return None
+        return await self.hass.loop.run_in_executor(
+            self._executor, lambda: make_thumbnail(result.render())
         )
 
     def recent_sequence(self) -> list[tuple[float, Any]]:

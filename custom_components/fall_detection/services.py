@@ -112,7 +112,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     async def report_missed_fall(call: ServiceCall) -> ServiceResponse:
         data = _data(hass)
         coordinator = _camera(data, call.data[ATTR_CAMERA])
-        thumbnail = coordinator.state.last_fall_image if coordinator.keep_images else None
+        thumbnail = await coordinator.async_thumbnail_now()  # the moment reported
         sample = await data.learning.async_report_missed(
             coordinator.camera_entity_id, coordinator.recent_sequence(), thumbnail
         )

@@ -10,6 +10,7 @@ import asyncio
 import io
 import json
 import math
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.fall_detection.const import DOMAIN
+from custom_components.fall_detection.core.learning.dataset import Dataset
 from custom_components.fall_detection.learning import ISSUE_DATASET
 from tests.fault_suite.conftest import FRONT, FRONT_PEOPLE, World
 from tests.faults import FaultRow, pair_jpeg, person_jpeg
@@ -256,28 +258,39 @@ async def test_delete_with_folder_in_thumbnails(world: World, fault: FaultRow) -
     world.check_no_label_lost(fault)
 
 
-async def test_label_during_reload(world: World, fault: FaultRow) -> None:
-    """Labels saved while the entry reloads: each is saved or refused, never reported and lost."""
+async def test_label_during_reload(
+    world: World, fault: FaultRow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A label saved (slowly) while the entry reloads is in the reloaded store, not lost."""
     fault.fault, fault.expected = "label while the entry reloads", "saved or refused"
     entry = await world.setup()
     learning = entry.runtime_data.learning
     sequence = world.coordinator(FRONT).recent_sequence()
-    for i in range(10):
+    for i in range(3):
         learning.register_detection(f"r{i}", FRONT, sequence, None)
+    real_save = Dataset.save
+
+    def slow_save(self: Dataset, path: Path) -> None:
+        time.sleep(1.5)  # a slow SD card: the reload starts while this label is being saved
+        real_save(self, path)
+
+    monkeypatch.setattr(Dataset, "save", slow_save)
 
     async def label(i: int) -> bool:
-        await asyncio.sleep(0.002 * i)
         try:
             await _call(world, "label", verdict="agree", detection_id=f"r{i}")
         except ServiceValidationError:
-            return False
+            return False  # refused with a translated error: the caller knows
         return True
 
-    reload = world.hass.config_entries.async_reload(entry.entry_id)
-    results = await asyncio.gather(reload, *(label(i) for i in range(10)))
+    first = world.hass.async_create_task(label(0))
+    await asyncio.sleep(0.05)  # the first label is now being written
+    results = await asyncio.gather(
+        world.hass.config_entries.async_reload(entry.entry_id), first, label(1), label(2)
+    )
     await world.hass.async_block_till_done()
-    saved = {f"r{i}" for i, ok in enumerate(results[1:]) if ok}
-    world.ledger.ids |= saved
+    assert results[1] is True
+    world.ledger.ids |= {f"r{i}" for i, ok in enumerate(results[1:]) if ok}
     assert world.labels_in_memory() == world.ledger.ids  # the new manager has every label
     world.check_no_label_lost(fault)
 
