@@ -16,11 +16,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 from pathlib import Path
 
 from common import FIXTURES, MODELS
+from const import DEFAULT_FPS, DEFAULT_THRESHOLD
 from core.catalog import load_catalog
-from core.detector import AmbianicHeuristic
+from core.detector import AmbianicHeuristic, DetectorConfig
 from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
 from core.pairs import run_pairs
@@ -28,6 +30,17 @@ from core.pipeline import FramePipeline
 from core.video import frames
 
 ALERT_THRESHOLD = 0.5
+# Tuning and reporting split of ../shared/fixtures/benchmark (see benchmarks/README.md): rules are
+# tuned on the UR clips with odd numbers and on Le2i Coffee_room_01, and reported on everything;
+# the "report" split (UR even numbers, Le2i Home_02) is never looked at while tuning.
+TUNE = re.compile(r"urfd/(fall|adl)-\d*[13579]-|le2i/Coffee_room_01")
+
+
+def in_split(seq_id: str, split: str) -> bool:
+    """Whether a clip belongs to ``split`` (all, tune or report)."""
+    if split == "all":
+        return True
+    return bool(TUNE.search(seq_id)) == (split == "tune")
 
 
 def read_sequences(folder: Path) -> list[tuple[Labelled, Path, float | None]]:
@@ -51,7 +64,8 @@ def replay(
     engine: PoseEngine, path: Path, fps: float, video_fps: float | None, *, baseline: bool = False
 ) -> list[float]:
     """Alert times of one clip (of the Ambianic baseline on the biggest person with --baseline)."""
-    pipeline, heuristic = FramePipeline(engine), AmbianicHeuristic()
+    config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)  # the integration's default
+    pipeline, heuristic = FramePipeline(engine, config), AmbianicHeuristic()
     alerts = []
     for t, image in frames(path, fps, video_fps):
         if baseline:
@@ -78,7 +92,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--model", default=load_catalog().default)
-    parser.add_argument("--fps", type=float, default=2.0)
+    parser.add_argument(
+        "--fps", type=float, default=DEFAULT_FPS, help="analysis rate (the integration's default)"
+    )
+    parser.add_argument("--split", choices=("all", "tune", "report"), default="all")
     parser.add_argument("--alerts-json", type=Path)
     parser.add_argument("--pairs", type=Path, default=FIXTURES / "pairs")
     parser.add_argument(
@@ -97,6 +114,8 @@ def main() -> None:
     print(f"{detector}, model {spec.name}, {args.fps:g} fps, dataset {args.dataset}")
     print(header)
     for clip, path, video_fps in read_sequences(args.dataset):
+        if not in_split(clip.seq_id, args.split):
+            continue
         alerts = replay(engine, path, args.fps, video_fps, baseline=args.baseline)
         alerts_by_clip[clip.seq_id] = [round(t, 3) for t in alerts]
         score = score_clip(clip, alerts)
