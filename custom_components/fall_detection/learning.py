@@ -15,7 +15,6 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -25,7 +24,6 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.ulid import ulid_now
 
 from .const import DOMAIN
-from .core.learning.classifier import LogisticModel
 from .core.learning.dataset import (
     Dataset,
     DatasetError,
@@ -35,7 +33,7 @@ from .core.learning.dataset import (
     thumbnail_name,
     write_atomic,
 )
-from .core.learning.features import NAMES, pose_features
+from .core.learning.features import pose_features
 from .core.learning.learner import (
     CLASSIFIER,
     HEURISTIC,
@@ -45,13 +43,17 @@ from .core.learning.learner import (
     load_bootstrap,
     retrain,
 )
-from .core.learning.validate import SAMPLE_ID, read_json, short
+from .core.learning.validate import short
+from .learning_files import LearningFiles
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import numpy as np
     import numpy.typing as npt
 
     from .core.detector.fall import Scorer
+    from .core.learning.classifier import LogisticModel
 
 _LOGGER = logging.getLogger(__name__)
 MAX_PENDING = 200
@@ -59,7 +61,6 @@ EVENT_LABELLED = f"{DOMAIN}_labelled"
 EVENT_DETECTOR_CHANGED = f"{DOMAIN}_detector_changed"
 VERDICTS = {"agree": True, "disagree": False}
 ISSUE_DATASET = "dataset_unreadable"
-RESERVED = ("dataset.json", "classifier.json")  # the integration's own files: never exported over
 
 Sequence = list[tuple[float, "npt.NDArray[np.float32]"]]
 
@@ -79,10 +80,7 @@ class LearningManager:
     def __init__(self, hass: HomeAssistant) -> None:
         """Files live in the config directory, outside custom_components/."""
         self.hass = hass
-        self.folder = Path(hass.config.path(DOMAIN))
-        self.dataset_path = self.folder / "dataset.json"
-        self.model_path = self.folder / "classifier.json"
-        self.thumbnails = self.folder / "thumbnails"
+        self.files = LearningFiles(hass)
         self._lock = asyncio.Lock()
         self._pending: OrderedDict[str, Pending] = OrderedDict()
         self._latest: dict[str, str] = {}
@@ -97,7 +95,7 @@ class LearningManager:
 
     async def async_load(self) -> None:
         """Read the dataset and the trained model; a damaged file is kept aside, not lost."""
-        self.dataset, model, evaluation, aside = await self._run(self._load)
+        self.dataset, model, evaluation, aside = await self._run(self.files.load)
         if aside is not None:
             ir.async_create_issue(
                 self.hass,
@@ -122,50 +120,9 @@ class LearningManager:
                 dt_util.utcnow(), image_days=image_days, sample_days=sample_days
             )
             if images or removed:
-                await self._run(self._forget, images)
+                await self._run(self.files.forget, self.dataset, images)
                 self._notify(scorer_changed=False)
             return len(images), removed
-
-    def _forget(self, images: list[str]) -> None:
-        self.dataset.save(self.dataset_path)  # first: a crash then leaves orphans, not dangling
-        for name in images:
-            self._delete_thumbnail(name)
-
-    def _delete_thumbnail(self, name: str) -> None:
-        """Delete one of our thumbnails; any other name is refused (never leaves the folder)."""
-        if name.endswith(".jpg") and SAMPLE_ID.fullmatch(name.removesuffix(".jpg")):
-            (self.thumbnails / name).unlink(missing_ok=True)
-
-    def _load(self) -> tuple[Dataset, LogisticModel, Evaluation | None, Path | None]:
-        aside = None
-        try:
-            dataset, _ = Dataset.load(self.dataset_path)
-        except DatasetError as err:
-            aside = self.dataset_path.with_name(
-                f"dataset.corrupt-{dt_util.utcnow():%Y%m%d%H%M%S}.json"
-            )
-            self.dataset_path.replace(aside)
-            _LOGGER.error(  # noqa: TRY400 - the reason is in the message
-                "Fall Detection dataset unreadable (%s); kept as %s, starting empty. After "
-                "repairing it, fall_detection.import_dataset with filename %s brings it back",
-                err,
-                aside,
-                aside.name,
-            )
-            dataset = Dataset()
-        try:
-            raw = read_json(self.model_path)
-            model = LogisticModel.from_dict(raw["model"], features=len(NAMES))
-            return dataset, model, _evaluation(raw["evaluation"]), aside
-        except FileNotFoundError:
-            return dataset, load_bootstrap(), None, aside
-        except (DatasetError, ValueError, KeyError, TypeError) as err:
-            _LOGGER.warning(
-                "Fall Detection classifier file unreadable (%s); using the bootstrap until "
-                "the next training",
-                err,
-            )
-            return dataset, load_bootstrap(), None, aside
 
     @property
     def active(self) -> str:
@@ -280,7 +237,7 @@ class LearningManager:
             labelled = self.dataset.label(sample)
             dropped = [s.thumbnail for s in self.dataset.cap() if s.thumbnail]
             try:
-                await self._run(self._save, thumbnail, labelled, dropped)
+                await self._run(self.files.save, self.dataset, thumbnail, labelled, dropped)
             except OSError as err:  # disk full, read-only: the label stays in memory
                 _LOGGER.error("Could not save the Fall Detection dataset: %s", err)  # noqa: TRY400
                 raise HomeAssistantError(
@@ -306,11 +263,6 @@ class LearningManager:
                 await self._evaluate_locked()
             self._notify(scorer_changed=False)
             return labelled
-
-    def _save(self, thumbnail: bytes | None, sample: Sample, dropped: list[str]) -> None:
-        if thumbnail is not None and sample.thumbnail:
-            write_atomic(self.thumbnails / sample.thumbnail, thumbnail)
-        self._forget(dropped)
 
     def _check_open(self) -> None:
         """After unload began, a label is refused (not silently lost with the old manager)."""
@@ -341,7 +293,7 @@ class LearningManager:
     async def _evaluate_locked(self) -> None:
         before = self.evaluation.active
         self.evaluation = await self._run(evaluate, self.model, self.dataset)
-        await self._run(self._save_model)
+        await self._run(self.files.save_model, self.model, self.evaluation, self.dataset)
         if self.evaluation.active != before:
             _LOGGER.info("Fall Detection now uses the %s", self.evaluation.active)
             self.hass.bus.async_fire(
@@ -355,56 +307,11 @@ class LearningManager:
             )
             self._notify(scorer_changed=True)
 
-    def _save_model(self) -> None:
-        ev = self.evaluation
-        data = {
-            "model": self.model.to_dict(),
-            "evaluation": {
-                "classifier_accuracy": ev.classifier_accuracy,
-                "heuristic_accuracy": ev.heuristic_accuracy,
-                "test_samples": ev.test_samples,
-                "active": ev.active,
-            },
-        }
-        write_atomic(self.model_path, json.dumps(data).encode())
-        self.dataset.save(self.dataset_path)
-
     # -- export, import, delete ---------------------------------------------------
-
-    def resolve_path(self, name: str) -> Path:
-        """A file path given by a user, confined to the integration's folder."""
-        path = (self.folder / name).resolve()
-        if self.folder.resolve() not in path.parents:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="path_not_allowed",
-                translation_placeholders={"path": name},
-            )
-        return path
-
-    def export_path(self, name: str) -> Path:
-        """Where an export may go: a new ``.json`` file directly in the integration's folder.
-
-        Never one of the integration's own files (dataset, classifier, a file kept aside,
-        the models and thumbnails folders), so an export cannot destroy what it exports.
-        """
-        path = self.resolve_path(name)
-        if (
-            path.parent != self.folder.resolve()
-            or path.suffix != ".json"
-            or path.name in RESERVED
-            or path.name.startswith((".", "dataset.corrupt-"))
-        ):
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="export_not_allowed",
-                translation_placeholders={"path": short(name)},
-            )
-        return path
 
     async def async_export(self, name: str) -> Path:
         """Write the dataset as one JSON file inside the integration's folder."""
-        path = self.export_path(name)
+        path = self.files.export_path(name)
         text = json.dumps(self.dataset.to_dict()).encode()
         try:
             await self._run(write_atomic, path, text)
@@ -422,10 +329,10 @@ class LearningManager:
         Returns the new samples and what was dropped (malformed samples, thumbnail names
         that are not ours).
         """
-        path = self.resolve_path(name)
+        path = self.files.resolve_path(name)
         try:
             if not await self._run(path.is_file):
-                raise DatasetError(f"{short(name)} does not exist in {self.folder}")  # noqa: TRY301
+                raise DatasetError(f"{short(name)} does not exist in {self.files.folder}")  # noqa: TRY301
             other, rejected = await self._run(partial(Dataset.load, path, strict=False))
         except DatasetError as err:
             raise ServiceValidationError(
@@ -437,7 +344,7 @@ class LearningManager:
             self._check_open()
             new = self.dataset.merge(other)
             dropped = [s.thumbnail for s in self.dataset.cap() if s.thumbnail]
-            await self._run(self._forget, dropped)
+            await self._run(self.files.forget, self.dataset, dropped)
             if self.dataset.new_since_training >= RETRAIN_EVERY:
                 await self._retrain_locked()
             else:
@@ -450,28 +357,13 @@ class LearningManager:
         async with self._lock:
             self._check_open()
             self.dataset = Dataset()  # first: whatever the disk does, nothing is kept
-            await self._run(self._delete_files)
+            await self._run(self.files.delete_all)
             self._pending.clear()
             self._latest.clear()
             self.model = await self._run(load_bootstrap)
             changed = self.evaluation.active != HEURISTIC
             self.evaluation = Evaluation(None, None, 0, HEURISTIC)
             self._notify(scorer_changed=changed)
-
-    def _delete_files(self) -> None:
-        """Our files only: the dataset, the classifier, our thumbnails, interrupted saves."""
-        for path in (self.dataset_path, self.model_path):
-            path.unlink(missing_ok=True)
-        for pattern in (".dataset.json.*.tmp", ".classifier.json.*.tmp"):
-            for tmp in self.folder.glob(pattern):
-                tmp.unlink(missing_ok=True)
-        if self.thumbnails.is_dir():
-            for file in self.thumbnails.iterdir():
-                if file.is_file() and not file.is_symlink():
-                    if file.name.startswith(".") and file.name.endswith(".tmp"):
-                        file.unlink(missing_ok=True)
-                    else:
-                        self._delete_thumbnail(file.name)
 
     async def _run(self, fn: Any, *args: Any) -> Any:  # noqa: ANN401
         return await self.hass.async_add_executor_job(fn, *args)
@@ -480,22 +372,3 @@ class LearningManager:
 def _retrain_from_bootstrap(dataset: Dataset) -> LogisticModel:
     """Executor: train starting from the shipped weights."""
     return retrain(dataset, load_bootstrap())
-
-
-def _evaluation(raw: object) -> Evaluation:
-    """The stored evaluation, checked: anything odd means "heuristic" until re-evaluated."""
-    if not isinstance(raw, dict):
-        raise TypeError("evaluation is not an object")
-    accuracies = [raw.get("classifier_accuracy"), raw.get("heuristic_accuracy")]
-    tests = raw.get("test_samples")
-    if (
-        raw.get("active") not in (HEURISTIC, CLASSIFIER)
-        or not isinstance(tests, int)
-        or isinstance(tests, bool)
-        or tests < 0
-        or any(
-            a is not None and not (isinstance(a, float | int) and 0 <= a <= 1) for a in accuracies
-        )
-    ):
-        raise ValueError("evaluation has values out of range")
-    return Evaluation(accuracies[0], accuracies[1], tests, raw["active"])
