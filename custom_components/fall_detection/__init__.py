@@ -138,12 +138,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: FallDetectionConfigEntr
         for coordinator in data.cameras.values():
             await coordinator.async_shutdown()
         data.cameras.clear()
-        await hass.async_add_executor_job(_close, data)
+        await hass.async_add_executor_job(_close_engine, data.executor, data.engine)
     return unloaded
-
-
-def _close(data: FallDetectionData) -> None:
-    _close_engine(data.executor, data.engine)
 
 
 def _close_engine(executor: ThreadPoolExecutor, engine: PoseEngine) -> None:

@@ -74,7 +74,8 @@ def _admin_only(
 
     The dataset services read, write and delete files and change which detector
     decides: only an administrator may call them. Calls without a user (automations,
-    scripts) run with Home Assistant's own authority.
+    scripts) run with Home Assistant's own authority. (``service.async_register_admin_service``
+    does the same check but, in 2025.4, cannot return a service response.)
     """
 
     async def checked(call: ServiceCall) -> ServiceResponse:
