@@ -256,7 +256,7 @@ async def test_unload_stops_everything(
     hass: HomeAssistant, model_dir: Path, frames: FrameFile
 ) -> None:
     entry = await _setup(hass, camera_subentry())
-    executor = entry.runtime_data.executor
+    executor = entry.runtime_data.inference.executor
     assert any(t.name.startswith(f"{DOMAIN}_inference") for t in threading.enumerate())
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()

@@ -6,7 +6,6 @@ this package wires them to cameras, entities, events and repairs.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,7 @@ from .const import DOMAIN, SUBENTRY_CAMERA
 from .coordinator import CameraCoordinator
 from .data import FallDetectionConfigEntry, FallDetectionData
 from .engine_loader import EngineLoadError, load_engine
+from .inference import InferenceThread
 from .learning import LearningManager
 from .retention import async_setup_retention
 from .services import async_setup_services
@@ -50,13 +50,13 @@ RETRYABLE = ("edgetpu_not_found",)
 
 async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry) -> bool:
     """Load the model in the inference executor, then start one coordinator per camera."""
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{DOMAIN}_inference")
+    inference = InferenceThread(f"{DOMAIN}_inference")
     try:
         engine = await hass.loop.run_in_executor(
-            executor, load_engine, hass.config.config_dir, {**entry.data, **entry.options}
+            inference.executor, load_engine, hass.config.config_dir, {**entry.data, **entry.options}
         )
     except EngineLoadError as err:
-        executor.shutdown(wait=False)
+        inference.executor.shutdown(wait=False)
         _raise_setup_error(hass, err)
     for key in REPAIRABLE:
         ir.async_delete_issue(hass, DOMAIN, key)
@@ -67,14 +67,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry
         await async_setup_retention(hass, entry, learning)
     except BaseException:
         # Never leave the inference thread behind (a damaged store is handled inside).
-        await hass.async_add_executor_job(_close_engine, executor, engine)
+        await hass.async_add_executor_job(_close_engine, inference, engine)
         raise
-    data = FallDetectionData(engine=engine, executor=executor, learning=learning)
+    data = FallDetectionData(engine=engine, inference=inference, learning=learning)
     entry.runtime_data = data
     for subentry_id, subentry in entry.subentries.items():
         if subentry.subentry_type != SUBENTRY_CAMERA:
             continue
-        coordinator = CameraCoordinator(hass, entry, subentry, engine, executor)
+        coordinator = CameraCoordinator(hass, entry, subentry, engine, inference)
         coordinator.pipeline.detector.scorer = learning.scorer()
         data.cameras[subentry_id] = coordinator
 
@@ -93,7 +93,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry
     async def _stop_thread(_event: Event) -> None:
         # Home Assistant is stopping (entries are not unloaded): drop queued frames, let a
         # running job (a frame, a training run) finish, so the thread is gone before exit.
-        await hass.async_add_executor_job(partial(executor.shutdown, cancel_futures=True))
+        await hass.async_add_executor_job(partial(inference.shutdown, cancel_futures=True))
 
     entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _stop_thread))
     return True
@@ -138,10 +138,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: FallDetectionConfigEntr
         for coordinator in data.cameras.values():
             await coordinator.async_shutdown()
         data.cameras.clear()
-        await hass.async_add_executor_job(_close_engine, data.executor, data.engine)
+        await hass.async_add_executor_job(_close_engine, data.inference, data.engine)
     return unloaded
 
 
-def _close_engine(executor: ThreadPoolExecutor, engine: PoseEngine) -> None:
-    executor.shutdown(wait=True)
+def _close_engine(inference: InferenceThread, engine: PoseEngine) -> None:
+    inference.shutdown()
     engine.close()

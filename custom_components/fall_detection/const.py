@@ -38,6 +38,9 @@ EVENT_TYPES: Final = ("fall_detected", "fall_confirmed", "fall_dismissed")
 
 MODEL_CACHE: Final = "fall_detection/models"  # under the Home Assistant config directory
 CAMERA_TIMEOUT: Final = 10
+# Seconds one frame may take to analyse before it is dropped (a frame takes 10-200 ms on a
+# Raspberry Pi 4 with LiteRT, up to about 1 s on the portable backend); see inference.py.
+FRAME_TIME_LIMIT: Final = 10.0
 MAX_BACKOFF_SECONDS: Final = 300
 # Nobody in view for IDLE_AFTER_SECONDS: analyse every IDLE_INTERVAL_SECONDS until someone appears
 # (a fall starts with someone in view; most rooms are empty most of the time).

@@ -37,6 +37,7 @@ from .const import (
     DEFAULT_THRESHOLD,
     DOMAIN,
     EVENT_FALL_DETECTED,
+    FRAME_TIME_LIMIT,
     IDLE_AFTER_SECONDS,
     IDLE_INTERVAL_SECONDS,
     MAX_BACKOFF_SECONDS,
@@ -45,15 +46,15 @@ from .core.detector import DetectorConfig, FallEvent, FallEventType
 from .core.errors import ImageError
 from .core.pipeline import FramePipeline, FrameResult
 from .core.render import make_thumbnail
+from .inference import FrameTimeout
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
-
     from homeassistant.config_entries import ConfigSubentry
     from homeassistant.core import HomeAssistant
 
     from .core.engine import PoseEngine
     from .data import FallDetectionConfigEntry
+    from .inference import InferenceThread
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ class CameraState:
     analysed_fps: float | None = None
     fall_active: bool = False
     skipped_frames: int = 0
+    timed_out_frames: int = 0
     analysed_frames: int = 0
     new_detections: list[Detection] = field(default_factory=list)
     last_detection: Detection | None = None
@@ -120,7 +122,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         entry: FallDetectionConfigEntry,
         subentry: ConfigSubentry,
         engine: PoseEngine,
-        executor: ThreadPoolExecutor,
+        inference: InferenceThread,
     ) -> None:
         """Set up the pipeline for ``subentry``'s camera."""
         options = subentry.data
@@ -148,7 +150,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         self.pipeline = FramePipeline(
             engine, config, camera_rotation=int(options.get(CONF_ROTATION, "0"))
         )
-        self._executor = executor
+        self._inference = inference
         self._failures = 0
         self._last_frame: float | None = None
         self._fall_until: float | None = None
@@ -172,9 +174,17 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
             ) from err
         now = time.monotonic()
         try:
-            analysis = await self.hass.loop.run_in_executor(
-                self._executor, self._analyse, image.content, now
+            analysis = await self._inference.run(
+                self.camera_entity_id, FRAME_TIME_LIMIT, self._analyse, image.content, now
             )
+        except FrameTimeout as err:  # dropped so that the other cameras keep going
+            self.state.skipped_frames += 1
+            self.state.timed_out_frames += 1
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="frame_timeout",
+                translation_placeholders={"camera": self.camera_entity_id, "error": str(err)},
+            ) from err
         except ImageError as err:
             self.state.skipped_frames += 1
             self._back_off()
@@ -206,7 +216,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         if result is None:
             return None
         return await self.hass.loop.run_in_executor(
-            self._executor, lambda: make_thumbnail(result.render())
+            self._inference.executor, lambda: make_thumbnail(result.render())
         )
 
     def recent_sequence(self) -> list[tuple[float, Any]]:

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 from homeassistant.config_entries import ConfigEntry
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
-
     from .coordinator import CameraCoordinator
     from .core.engine import PoseEngine
+    from .inference import InferenceThread
     from .learning import LearningManager
 
 
@@ -20,7 +19,7 @@ class FallDetectionData:
     """The loaded model, its executor and one coordinator per camera subentry."""
 
     engine: PoseEngine
-    executor: ThreadPoolExecutor
+    inference: InferenceThread
     learning: LearningManager
     cameras: dict[str, CameraCoordinator] = field(default_factory=dict)
 

@@ -36,6 +36,7 @@ async def async_get_config_entry_diagnostics(
                 "fall_active": state.fall_active,
                 "analysed_frames": state.analysed_frames,
                 "skipped_frames": state.skipped_frames,
+                "timed_out_frames": state.timed_out_frames,
                 "has_last_fall_image": state.last_fall_image is not None,
                 "last_detection": (
                     async_redact_data(state.last_detection.as_event_data(), TO_REDACT)

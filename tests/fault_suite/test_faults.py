@@ -242,8 +242,8 @@ async def test_home_assistant_stops_mid_training(
     release.set()  # the training in flight finishes; Home Assistant finishes stopping
     await stopping
     await asyncio.gather(training, return_exceptions=True)
-    assert not entry.runtime_data.executor._threads or all(
-        not t.is_alive() for t in entry.runtime_data.executor._threads
+    assert not entry.runtime_data.inference.executor._threads or all(
+        not t.is_alive() for t in entry.runtime_data.inference.executor._threads
     )
     assert world.ledger.on_disk() == world.ledger.ids
     assert not list(world.ledger.path.parent.glob(".*.tmp"))  # atomic writes left no debris

@@ -10,6 +10,7 @@ import asyncio
 import io
 import json
 import math
+import threading
 import time
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
+from custom_components.fall_detection import coordinator as coordinator_module
 from custom_components.fall_detection.const import DOMAIN
 from custom_components.fall_detection.core.learning.dataset import Dataset
 from custom_components.fall_detection.learning import ISSUE_DATASET
@@ -389,4 +391,32 @@ async def test_no_refire_after_camera_failure(
         and e.data["new_state"].attributes.get("event_type") == "fall_detected"
     }
     assert len(detected) == 1  # one fall, one trigger
+    world.check_no_label_lost(fault)
+
+
+async def test_stuck_analysis(
+    world: World, fault: FaultRow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One camera's frame hangs: it is dropped and counted, the other camera keeps going."""
+    fault.fault, fault.expected = "one camera's analysis hangs", "frame dropped, others go on"
+    monkeypatch.setattr(coordinator_module, "FRAME_TIME_LIMIT", 0.3)
+    await world.setup()
+    front = world.coordinator(FRONT)
+    release = threading.Event()
+    real = front.pipeline.process
+
+    def hang(image: object, timestamp: float) -> object:
+        release.wait(10)
+        return real(image, timestamp)
+
+    monkeypatch.setattr(front.pipeline, "process", hang)
+    await world.tick()
+    assert front.state.timed_out_frames == 1
+    assert world.hass.states.get(FRONT_PEOPLE).state == "unavailable"
+    fault.other_cameras = await world.healthy_still_analysed()  # not stalled behind it
+    release.set()
+    monkeypatch.setattr(front.pipeline, "process", real)
+    await asyncio.sleep(0.2)  # the abandoned frame finishes on its own
+    await world.tick()
+    assert world.hass.states.get(FRONT_PEOPLE).state == "1"
     world.check_no_label_lost(fault)
