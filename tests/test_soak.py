@@ -1,7 +1,11 @@
 """Soak: four cameras for ten minutes of simulated time with random faults injected.
 
-Reports frames analysed, faults survived and memory at start and end; checks that labels
-given along the way are all stored, and that no task or thread is left after unloading.
+Time moves through Home Assistant's own timer (the clock is advanced and the scheduled
+refreshes fire), so the coordinators' scheduling, back-off, the idle rate for an empty room
+and the monitoring problem sensor run as they do in a real installation. One camera is out for
+160 s in the middle, another shows an empty room for 100 s. Reports frames analysed, faults
+survived and memory; checks that labels given along the way are all stored, and that no task or
+thread is left after unloading.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
     async_capture_events,
+    async_fire_time_changed,
     setup_test_component_platform,
 )
 
@@ -34,6 +39,9 @@ SIMULATED_SECONDS = 600
 WARM_UP_SECONDS = 120  # allocator pools, detector windows and the first fall images fill up
 FAULT_RATE = 0.05  # per camera and frame
 FAULT_MODES = ("raise", "none", "empty", *bad_frames())
+OUTAGE = range(200, 360)  # room 2's camera is down: back-off, then the problem sensor (120 s)
+EMPTY = range(400, 500)  # nobody in room 3: analysed every 3 s after 30 s
+PROBLEM = "binary_sensor.room_2_monitoring"
 
 
 def _rss_mib() -> float:
@@ -96,7 +104,7 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load custom_components/."""
 
 
-async def test_soak_four_cameras_ten_minutes_with_faults(
+async def test_soak_four_cameras_ten_minutes_with_faults(  # noqa: PLR0915 - one scenario
     hass: HomeAssistant,
     model_dir: Path,
     tmp_path: Path,
@@ -107,6 +115,7 @@ async def test_soak_four_cameras_ten_minutes_with_faults(
     rng = random.Random(20261125)  # noqa: S311 - reproducible faults, not secrets
     standing = require(PAIRS / "images" / "fall_img_1.png").read_bytes()
     fallen = require(PAIRS / "images" / "fall_img_2.png").read_bytes()
+    empty = require(PAIRS / "images" / "background.jpg").read_bytes()
 
     cameras = _cameras()
     setup_test_component_platform(hass, "camera", cameras)
@@ -124,17 +133,28 @@ async def test_soak_four_cameras_ten_minutes_with_faults(
     rss_warm = 0.0
 
     faults = analysed = labelled = 0
+    counts = [0] * CAMERAS  # frames analysed per camera
+    longest_interval, problem_states, empty_frames = 0.0, set(), 0
     for second in range(SIMULATED_SECONDS):
         if second == WARM_UP_SECONDS:
             rss_warm = _rss_mib()
-        freezer.tick(1)
         for index, camera in enumerate(cameras):
             down = (second + 5 * index) % 40 >= 30  # down for 10 s of every 40
             faults += _serve(camera, fallen if down else standing, rng)
-        before = [c.last_analysed for c in coordinators]
-        await asyncio.gather(*(c.async_refresh() for c in coordinators))
-        await hass.async_block_till_done()
-        analysed += sum(c.last_analysed != b for c, b in zip(coordinators, before, strict=True))
+        if second in OUTAGE:
+            cameras[2].mode = "raise"
+        if second in EMPTY:
+            cameras[3].mode, cameras[3].payload = "ok", empty
+        before = [c.analysed_frames for c in (c.state for c in coordinators)]
+        freezer.tick(1)
+        async_fire_time_changed(hass)  # the refreshes that are due run, as in Home Assistant
+        await hass.async_block_till_done(wait_background_tasks=True)
+        done = [c.state.analysed_frames - b for c, b in zip(coordinators, before, strict=True)]
+        counts = [n + d for n, d in zip(counts, done, strict=True)]
+        analysed += sum(done)
+        empty_frames += done[3] if second in EMPTY[40:] else 0
+        longest_interval = max(longest_interval, coordinators[2].update_interval.total_seconds())
+        problem_states.add((second in OUTAGE, hass.states.get(PROBLEM).state))
         for event in fired[labelled:]:  # a caregiver answers every detection
             await _label(hass, event.data["detection_id"], rng.choice(["agree", "disagree"]))
             ledger.ids.add(event.data["detection_id"])
@@ -145,6 +165,7 @@ async def test_soak_four_cameras_ten_minutes_with_faults(
         caplog.clear()
 
     rss_end = _rss_mib()
+    problem_at_end = hass.states.get(PROBLEM).state
     assert entry.state is ConfigEntryState.LOADED
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
@@ -152,12 +173,20 @@ async def test_soak_four_cameras_ten_minutes_with_faults(
     SOAK_REPORT.append(
         f"soak: {CAMERAS} cameras, {SIMULATED_SECONDS} s simulated: {analysed} frames analysed, "
         f"{faults} faults injected and survived, {len(fired)} detections labelled, "
+        f"longest back-off {longest_interval:.0f} s, empty room analysed {empty_frames} times "
+        f"in {len(EMPTY) - 40} s, "
         f"labels lost {ledger.lost()}, RSS {rss_start:.0f} MiB at start, {rss_warm:.0f} after "
         f"{WARM_UP_SECONDS} s, {rss_end:.0f} at the end, "
         f"leftover threads {leftover_threads}, leftover tasks {leftover_tasks}"
     )
     assert faults > 50
-    assert analysed >= CAMERAS * SIMULATED_SECONDS - faults  # every healthy frame analysed
+    # about one frame a second per camera; a random fault costs its frame and one back-off step
+    assert min(counts[:2]) >= SIMULATED_SECONDS - 3 * faults
+    assert longest_interval >= 60  # the outage backed off (2, 4, 8, ... s)
+    assert (True, "on") in problem_states  # monitoring problem reported during the outage
+    assert (False, "on") not in problem_states or (True, "off") in problem_states
+    assert problem_at_end == "off"  # and cleared once the camera is back
+    assert empty_frames <= (len(EMPTY) - 40) // 2  # idle rate: every 3 s, not every second
     assert len(fired) >= CAMERAS * SIMULATED_SECONDS // 40 // 2
     assert ledger.lost() == 0
     assert ledger.on_disk() == ledger.ids
