@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -39,7 +41,9 @@ CAMERA_FAULTS = {
 
 
 @pytest.mark.parametrize("name", list(CAMERA_FAULTS))
-async def test_camera_fault(world: World, fault: FaultRow, name: str) -> None:
+async def test_camera_fault(
+    world: World, fault: FaultRow, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
     """Entities unavailable, one log line, back-off; recovery when the camera is back."""
     fault.fault, fault.expected = name, "entities unavailable, recovers"
     await world.setup()
@@ -47,12 +51,20 @@ async def test_camera_fault(world: World, fault: FaultRow, name: str) -> None:
     world.camera.mode = "ok" if mode == "empty" else mode
     if mode == "empty":
         world.camera.payload = b""
+    front = world.coordinator(FRONT)
+    base = front.update_interval
+    caplog.clear()
     await world.tick()
     assert world.hass.states.get(FRONT_FALL).state == STATE_UNAVAILABLE
     fault.other_cameras = await world.healthy_still_analysed()
+    await world.tick()  # still failing
+    assert front.update_interval == base * 8  # three failed refreshes: 2, 4, then 8 s
+    logged = [r for r in caplog.records if r.levelno >= logging.WARNING and FRONT in r.getMessage()]
+    assert len(logged) == 1, [r.getMessage() for r in logged]  # one line, not one per frame
 
     world.camera.mode, world.camera.payload = "ok", person_jpeg()
     await world.tick()
+    assert front.update_interval == base
     assert world.hass.states.get(FRONT_FALL).state == STATE_OFF
     assert world.hass.states.get(FRONT_PEOPLE).state == "1"
     assert world.labels_in_memory() == world.ledger.ids
@@ -241,7 +253,12 @@ async def test_home_assistant_stops_mid_training(
     await asyncio.sleep(0.1)
     release.set()  # the training in flight finishes; Home Assistant finishes stopping
     await stopping
-    await asyncio.gather(training, return_exceptions=True)
+    (outcome,) = await asyncio.gather(training, return_exceptions=True)
+    # The training in flight finished, or the stop cancelled the call: never an error.
+    assert not isinstance(outcome, Exception), outcome
+    stored = json.loads(world.ledger.path.read_text())
+    trained = (world.ledger.path.parent / "classifier.json").exists()
+    assert trained or stored["new_since_training"] > 0  # else it is trained at the next start
     assert not entry.runtime_data.inference.executor._threads or all(
         not t.is_alive() for t in entry.runtime_data.inference.executor._threads
     )
