@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
 
 DEPRECATION_MARKERS = (
     "will stop working in Home Assistant",
@@ -45,10 +46,20 @@ def model_dir(monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+class _ReleaseSnapshots(HomeAssistantSnapshotExtension):
+    """Snapshots kept per Home Assistant year: registry entries gain fields between releases."""
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        from homeassistant.const import MAJOR_VERSION
+
+        return str(Path(test_location.filepath).parent / "snapshots" / f"ha{MAJOR_VERSION}")
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Serialise Home Assistant objects the way core's snapshot tests do."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+    return snapshot.use_extension(_ReleaseSnapshots)
 
 
 @pytest.fixture

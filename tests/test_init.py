@@ -229,8 +229,12 @@ async def test_device_per_camera_and_unique_ids(
 ) -> None:
     entry = await _setup(hass, camera_subentry())
     subentry_id = next(iter(entry.subentries))
-    device = dr.async_get(hass).async_get_device({(DOMAIN, subentry_id)})
-    assert device is not None
+    # async_get_device is deprecated from 2026.10 on; this look-up exists in every version.
+    (device,) = [
+        d
+        for d in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+        if (DOMAIN, subentry_id) in d.identifiers
+    ]
     assert device.name == "Living room"
     entities = er.async_entries_for_device(
         er.async_get(hass), device.id, include_disabled_entities=True

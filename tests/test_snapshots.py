@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from homeassistant.components import image as image_component
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -42,7 +43,8 @@ async def entry(
 ):
     monkeypatch.setattr("custom_components.fall_detection.PLATFORMS", platforms)
     # the image entity's access token is random: fix it, as core's image tests do
-    monkeypatch.setattr("homeassistant.components.image._RND.getrandbits", lambda _bits: 0x1234ABCD)
+    # The image entity's access token (``_RND`` in homeassistant.components.image, 2025 and 2026).
+    monkeypatch.setattr(image_component._RND, "getrandbits", lambda _bits: 0x1234ABCD)
     frame = FrameFile(tmp_path / "frame.png")
     frame.show("fall_img_1.png")
     await add_local_file_camera(hass, frame.path)

@@ -17,6 +17,7 @@ from homeassistant.config_entries import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
 
+from .compat import schema
 from .const import (
     CONF_ACTIVE_SECONDS,
     CONF_BACKEND,
@@ -52,8 +53,8 @@ if TYPE_CHECKING:
 BACKENDS = [BackendKind.AUTO, BackendKind.LITERT, BackendKind.PORTABLE, BackendKind.EDGETPU]
 
 
-def _settings_schema(catalog: Catalog) -> vol.Schema:
-    return vol.Schema(
+def _settings_schema(catalog: Catalog) -> Any:  # noqa: ANN401 - see compat.schema
+    return schema(
         {
             vol.Required(CONF_BACKEND, default=BackendKind.AUTO.value): selector.SelectSelector(
                 selector.SelectSelectorConfig(
@@ -160,7 +161,7 @@ def _retention_schema() -> dict[vol.Marker, Any]:
     }
 
 
-def _camera_schema(*, include_camera: bool) -> vol.Schema:
+def _camera_schema(*, include_camera: bool) -> Any:  # noqa: ANN401 - see compat.schema
     fields: dict[Any, Any] = {}
     if include_camera:
         fields[vol.Required(CONF_CAMERA)] = selector.EntitySelector(
@@ -202,7 +203,7 @@ def _camera_schema(*, include_camera: bool) -> vol.Schema:
             )
         ),
     }
-    return vol.Schema(fields)
+    return schema(fields)
 
 
 class CameraSubentryFlow(ConfigSubentryFlow):

@@ -17,6 +17,7 @@ from homeassistant.core import (
 from homeassistant.exceptions import ServiceValidationError, Unauthorized, UnknownUser
 from homeassistant.helpers import config_validation as cv
 
+from .compat import schema
 from .const import DOMAIN
 
 if TYPE_CHECKING:
@@ -30,22 +31,22 @@ ATTR_DETECTION_ID = "detection_id"
 ATTR_CAMERA = "camera_entity_id"
 ATTR_FILENAME = "filename"
 
-LABEL_SCHEMA = vol.Schema(
+LABEL_SCHEMA = schema(
     {
         vol.Required(ATTR_VERDICT): cv.string,
         vol.Optional(ATTR_DETECTION_ID): cv.string,
         vol.Optional(ATTR_CAMERA): cv.entity_id,
     }
 )
-CAMERA_SCHEMA = vol.Schema({vol.Required(ATTR_CAMERA): cv.entity_id})
-FILE_SCHEMA = vol.Schema(
+CAMERA_SCHEMA = schema({vol.Required(ATTR_CAMERA): cv.entity_id})
+FILE_SCHEMA = schema(
     {
         vol.Optional(ATTR_FILENAME, default="dataset_export.json"): vol.All(
             cv.string, vol.Length(min=1, max=255)
         )
     }
 )
-EMPTY_SCHEMA = vol.Schema({})
+EMPTY_SCHEMA = schema({})
 
 
 def _data(hass: HomeAssistant) -> FallDetectionData:
@@ -155,7 +156,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         ("import_dataset", import_dataset, FILE_SCHEMA, optional),
         ("delete_dataset", delete_dataset, EMPTY_SCHEMA, SupportsResponse.NONE),
     )
-    for name, handler, schema, response in admin:
+    for name, handler, fields, response in admin:
         hass.services.async_register(
-            DOMAIN, name, _admin_only(hass, handler), schema, supports_response=response
+            DOMAIN, name, _admin_only(hass, handler), fields, supports_response=response
         )

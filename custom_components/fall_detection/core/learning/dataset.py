@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -109,7 +109,7 @@ def sequence_to_json(sequence: list[tuple[float, npt.NDArray[np.float32]]]) -> S
     """Round keypoints for storage (3 decimals)."""
     out: StoredSequence = []
     for t, k in sequence:
-        rows: list[list[float]] = np.round(np.asarray(k, np.float64), 3).tolist()  # type: ignore[assignment]
+        rows = cast("list[list[float]]", np.round(np.asarray(k, np.float64), 3).tolist())
         out.append((round(float(t), 3), rows))
     return out
 
