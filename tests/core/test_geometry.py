@@ -154,3 +154,27 @@ def test_evidence_confidence_is_independent_of_keypoint_scores() -> None:
     lo = evidence(Observation.of(before_lo, 0, 0.11), Observation.of(after_lo, 2, 0.11))
     assert hi.confidence == pytest.approx(lo.confidence)
     assert hi.visibility > lo.visibility
+
+
+def _obs(person, t: float = 0.0) -> Observation:
+    return Observation.of(person, t, 0.11)
+
+
+def test_upright_torso_counts_as_down_only_when_the_body_is_foreshortened() -> None:
+    """Head near the hips with the torso upright: lying along the camera axis, or crouching.
+
+    Lying along the axis shrinks the whole body (legs too) to a small part of its standing
+    height; crouching, kneeling or sitting on the heels keeps about half of it.
+    """
+    standing = _obs(body((300.0, 200.0), 0.0, 100.0))
+    # Crouching: torso short in the image (leaning forward), head near hip level, legs folded
+    # under: the body is about half its standing height.
+    crouch = body((300.0, 330.0), 0.0, 45.0, head_extra=0.2)
+    kps = crouch.keypoints.copy()
+    kps[13:17, 1] = 330.0 + 110.0  # feet on the floor where they were
+    crouching = _obs(type(crouch).from_keypoints(kps, crouch.score), 2.0)
+    # Lying with the feet towards the camera: everything foreshortened, about a fifth as tall.
+    lying_along_axis = _obs(body((300.0, 330.0), 0.0, 20.0, head_extra=0.2), 2.0)
+    assert evidence(standing, crouching).down < 0.3
+    assert evidence(standing, lying_along_axis).down > 0.9
+    assert evidence(standing, lying_along_axis).confidence > 0.5

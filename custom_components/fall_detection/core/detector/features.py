@@ -19,6 +19,9 @@ UPRIGHT_TILT: Final = 35.0  # degrees from vertical
 UPRIGHT_HEAD_ABOVE_HIP: Final = 0.9  # torso lengths
 RECOVERED_TORSO: Final = 0.7  # torso at least this share of its upright length again
 RECOVERED_DROP: Final = 0.6  # head and hips within this many torso lengths of upright
+# Box height against the upright posture: below 0.3 the body is foreshortened (lying along the
+# camera axis), above 0.45 it is sitting, kneeling or bending (see ``down_score``).
+COMPACT_BOX: Final = (0.3, 0.45)
 
 
 def ramp(value: float, low: float, high: float) -> float:
@@ -114,7 +117,16 @@ class Evidence:
 
 
 def down_score(before: Observation, after: Observation) -> float:
-    """How much ``after`` looks like a person down on the floor or bed (0-1)."""
+    """How much ``after`` looks like a person down on the floor or bed (0-1).
+
+    Lying across the image (torso tilted) counts as it is. A torso that still stands up in the
+    image (tilt under 40 degrees) with the head near hip level or a shortened torso is either
+    someone lying along the camera's axis (foreshortened) or someone sitting, kneeling or
+    bending. Foreshortening shrinks the whole body, legs included, to a small part of its
+    upright height; sitting or kneeling keeps about half of it or more. So those two signs
+    count only as far as the body's box has become compact against the upright posture
+    (``COMPACT_BOX``).
+    """
     torso = max(before.spine.length, after.spine.length)
     tilt = after.spine.tilt or 0.0
     lying = ramp(tilt, 40.0, 70.0)
@@ -123,7 +135,11 @@ def down_score(before: Observation, after: Observation) -> float:
     shrink = 0.0
     if before.spine.length > 0 and before.upright:
         shrink = ramp(1.0 - after.spine.length / before.spine.length, 0.4, 0.7)
-    return max(lying, head_low, shrink)
+    compact = 1.0
+    if before.upright and before.person.box.height > 0:
+        ratio = after.person.box.height / before.person.box.height
+        compact = 1.0 - ramp(ratio, *COMPACT_BOX)
+    return max(lying, max(head_low, shrink) * max(compact, lying))
 
 
 def evidence(before: Observation, after: Observation) -> Evidence:
