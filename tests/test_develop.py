@@ -14,6 +14,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,25 +49,22 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-@pytest.fixture
-def develop(socket_enabled: None, tmp_path: Path) -> Iterator[tuple[str, Path, list[str]]]:
-    """Run scripts/develop on a free port until it says it is ready; Ctrl-C it afterwards."""
+@contextmanager
+def run_develop(tmp_path: Path, ha: str = "current") -> Iterator[tuple[str, Path, list[str]]]:
+    """Run scripts/develop on ``ha`` on a free port until it says it is ready; Ctrl-C it after."""
     require(MODELS)
     require(FIXTURES / "clips")
     if os.environ.get("FALL_DETECTION_ENV") == "current":
         pytest.skip(
-            "scripts/develop and its browser test run once, from the oldest environment's pytest "
-            "on the host (Chromium is there); scripts/develop itself runs the newest Home Assistant"
+            "scripts/develop and its tests run once, from the oldest environment's pytest on the "
+            "host (Chromium is there); scripts/develop itself runs the newest Home Assistant"
         )
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} missing: scripts/setup installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} missing: run scripts/setup as root, or apt install chromium")
     port = _free_port()
     config = tmp_path / "config"
     env = os.environ | {
         "FALL_DETECTION_DEV_PORT": str(port),
         "FALL_DETECTION_DEV_CONFIG": str(config),
+        "FALL_DETECTION_DEV_HA": ha,
     }
     process = subprocess.Popen(  # noqa: S603 - our own script
         [str(REPO / "scripts" / "develop")],
@@ -100,6 +98,28 @@ def develop(socket_enabled: None, tmp_path: Path) -> Iterator[tuple[str, Path, l
             process.wait()
             pytest.fail("scripts/develop did not stop on Ctrl-C within 60 s")
     assert not _port_open(port), "Home Assistant still listening after Ctrl-C"
+
+
+def log_problems(config: Path, levels: tuple[str, ...] = (" ERROR ",)) -> list[str]:
+    """Blocking calls anywhere, and the integration's own lines at ``levels`` or tracebacks."""
+    log = (config / "home-assistant.log").read_text(encoding="utf-8")
+    return [
+        line
+        for line in log.splitlines()
+        if "Detected blocking call" in line
+        or ("fall_detection" in line and (any(x in line for x in levels) or "Traceback" in line))
+    ]
+
+
+@pytest.fixture
+def develop(socket_enabled: None, tmp_path: Path) -> Iterator[tuple[str, Path, list[str]]]:
+    """scripts/develop on the Home Assistant it runs by default, with the browser present."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} missing: scripts/setup installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} missing: run scripts/setup as root, or apt install chromium")
+    with run_develop(tmp_path) as running:
+        yield running
 
 
 def test_dashboard_shows_the_fall(develop: tuple[str, Path, list[str]]) -> None:
@@ -139,11 +159,5 @@ def test_dashboard_shows_the_fall(develop: tuple[str, Path, list[str]]) -> None:
             browser.close()
     assert fall_seen < 60.0, f"Fall sensor took {fall_seen:.0f} s to turn on"
 
-    log = (config / "home-assistant.log").read_text(encoding="utf-8")
-    problems = [
-        line
-        for line in log.splitlines()
-        if "Detected blocking call" in line
-        or ("fall_detection" in line and (" ERROR " in line or "Traceback" in line))
-    ]
+    problems = log_problems(config)
     assert not problems, "\n".join(problems)
