@@ -99,6 +99,13 @@ class World:
         if self.entry is not None and self.entry.state is ConfigEntryState.LOADED:
             assert self.ledger.ids <= self.labels_in_memory() | self.ledger.kept(*kept_aside)
 
+    def detections(self, *ids: str) -> None:
+        """Detections of the faulty camera waiting for a label (its last seconds of keypoints)."""
+        assert self.entry is not None
+        sequence = self.coordinator(FRONT).recent_sequence()
+        for detection_id in ids:
+            self.entry.runtime_data.learning.register_detection(detection_id, FRONT, sequence, None)
+
     def labels_in_memory(self) -> set[str]:
         """Sample ids the running integration holds."""
         assert self.entry is not None

@@ -201,11 +201,8 @@ async def test_disk_full_while_saving(
 ) -> None:
     """ENOSPC when saving a label: translated error, label kept and saved with the next one."""
     fault.fault, fault.expected = "disk full while saving a label", "error shown, saved later"
-    entry = await world.setup()
-    learning = entry.runtime_data.learning
-    sequence = world.coordinator(FRONT).recent_sequence()
-    for detection in ("a", "b"):
-        learning.register_detection(detection, FRONT, sequence, None)
+    await world.setup()
+    world.detections("a", "b")
     real_save = Dataset.save
 
     def full(self: Dataset, path: Path) -> None:
@@ -282,11 +279,8 @@ async def test_camera_entity_removed(world: World, fault: FaultRow) -> None:
 async def test_concurrent_label_calls(world: World, fault: FaultRow) -> None:
     """30 label calls at once on 20 detections: 20 new samples, none lost or duplicated."""
     fault.fault, fault.expected = "30 concurrent label calls", "no loss, no duplicate"
-    entry = await world.setup()
-    learning = entry.runtime_data.learning
-    sequence = world.coordinator(FRONT).recent_sequence()
-    for i in range(20):
-        learning.register_detection(f"d{i}", FRONT, sequence, None)
+    await world.setup()
+    world.detections(*(f"d{i}" for i in range(20)))
     await asyncio.gather(
         *(
             world.hass.services.async_call(

@@ -266,10 +266,7 @@ async def test_label_during_reload(
     """A label saved (slowly) while the entry reloads is in the reloaded store, not lost."""
     fault.fault, fault.expected = "label while the entry reloads", "saved or refused"
     entry = await world.setup()
-    learning = entry.runtime_data.learning
-    sequence = world.coordinator(FRONT).recent_sequence()
-    for i in range(3):
-        learning.register_detection(f"r{i}", FRONT, sequence, None)
+    world.detections("r0", "r1", "r2")
     real_save = Dataset.save
 
     def slow_save(self: Dataset, path: Path) -> None:
