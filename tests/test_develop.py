@@ -49,16 +49,21 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def host_only() -> None:
+    """scripts/develop's tests run once, from the oldest environment's pytest on the host.
+
+    (Chromium is there; scripts/develop itself starts the newest Home Assistant.)
+    """
+    if os.environ.get("FALL_DETECTION_ENV") == "current":
+        pytest.skip("run from the oldest environment's pytest on the host")
+
+
 @contextmanager
 def run_develop(tmp_path: Path, ha: str = "current") -> Iterator[tuple[str, Path, list[str]]]:
     """Run scripts/develop on ``ha`` on a free port until it says it is ready; Ctrl-C it after."""
+    host_only()
     require(MODELS)
     require(FIXTURES / "clips")
-    if os.environ.get("FALL_DETECTION_ENV") == "current":
-        pytest.skip(
-            "scripts/develop and its tests run once, from the oldest environment's pytest on the "
-            "host (Chromium is there); scripts/develop itself runs the newest Home Assistant"
-        )
     port = _free_port()
     config = tmp_path / "config"
     env = os.environ | {
@@ -114,6 +119,7 @@ def log_problems(config: Path, levels: tuple[str, ...] = (" ERROR ",)) -> list[s
 @pytest.fixture
 def develop(socket_enabled: None, tmp_path: Path) -> Iterator[tuple[str, Path, list[str]]]:
     """scripts/develop on the Home Assistant it runs by default, with the browser present."""
+    host_only()
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} missing: scripts/setup installs Debian's chromium")

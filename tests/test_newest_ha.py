@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 
 from tests.paths import REPO
-from tests.test_develop import log_problems, run_develop
+from tests.test_develop import host_only, log_problems, run_develop
 
 pytestmark = pytest.mark.slow
 FALL = "binary_sensor.living_room_fall"
@@ -54,6 +54,7 @@ async def _wait_for_fall(url: str, patience: float) -> tuple[str, float]:
 
 
 def test_newest_home_assistant_detects_the_fall(socket_enabled: None, tmp_path: Path) -> None:
+    host_only()
     if not (REPO / ".venv-newest" / "bin" / "hass").exists():
         if os.environ.get("CI"):
             pytest.fail(".venv-newest missing: scripts/setup makes it")
