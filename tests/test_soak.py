@@ -186,7 +186,8 @@ async def test_soak_four_cameras_ten_minutes_with_faults(  # noqa: PLR0915 - one
     assert (True, "on") in problem_states  # monitoring problem reported during the outage
     assert (False, "on") not in problem_states or (True, "off") in problem_states
     assert problem_at_end == "off"  # and cleared once the camera is back
-    assert empty_frames <= (len(EMPTY) - 40) // 2  # idle rate: every 3 s, not every second
+    # idle rate: every 3 s (20 frames; timer rounding has given up to 30), not every second (60)
+    assert empty_frames <= 0.6 * (len(EMPTY) - 40)
     assert len(fired) >= CAMERAS * SIMULATED_SECONDS // 40 // 2
     assert ledger.lost() == 0
     assert ledger.on_disk() == ledger.ids
