@@ -36,6 +36,28 @@ def fail_on_ha_deprecation(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
         pytest.fail("Home Assistant deprecation reported:\n" + "\n".join(reports))
 
 
+@pytest.fixture(autouse=True)
+def config_dir_per_test(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each test's Home Assistant gets its own config directory (older test plugins).
+
+    The plugin's default is one shared folder inside site-packages: user data written
+    there (the learned floor, the dataset) would leak from one test into the next.
+    """
+    from pytest_homeassistant_custom_component import common
+
+    config = tmp_path / "ha_config"
+    config.mkdir(exist_ok=True)
+    monkeypatch.setattr(common, "get_test_config_dir", lambda *add: str(config.joinpath(*add)))
+
+
+@pytest.fixture
+def hass_config_dir(tmp_path: Path) -> str:
+    """The same per-test config directory for newer test plugins (they ask this fixture)."""
+    config = tmp_path / "ha_config"
+    config.mkdir(exist_ok=True)
+    return str(config)
+
+
 @pytest.fixture
 def model_dir(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the integration's model lookup at ../shared/models (never download)."""

@@ -1,15 +1,19 @@
-"""The Agree/Disagree notification blueprint, run by Home Assistant's automation engine."""
+"""The blueprints (Agree/Disagree, on the floor), run by Home Assistant's automation engine."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 
+from custom_components.fall_detection.const import DOMAIN, FLOOR_FOLDER
+from custom_components.fall_detection.core.detector.floor import ROWS, FloorModel
 from tests.helpers import CAMERA, FrameFile, add_local_file_camera, camera_subentry, fall_entry
 
 BLUEPRINT = Path(__file__).resolve().parent.parent / "blueprints" / "automation" / "fall_detection"
@@ -82,4 +86,55 @@ async def test_caregiver_answer_labels_the_detection(
     await hass.async_block_till_done()
     sample = entry.runtime_data.learning.dataset.samples[detection]
     assert sample.fall is fall
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_person_on_floor_blueprint_notifies(
+    hass: HomeAssistant, model_dir: Path, tmp_path: Path, freezer: FrozenDateTimeFactory
+) -> None:
+    """A long lie (real frames, a stored floor) reaches the caregiver through the blueprint."""
+    hass.config.config_dir = str(tmp_path / "config")
+    target = Path(hass.config.path("blueprints", "automation", "fall_detection"))
+    target.mkdir(parents=True)
+    shutil.copy(BLUEPRINT / "notify_person_on_floor.yaml", target)
+    floor = FloorModel()
+    floor.counts[2 * ROWS // 3 :, :] = 5.0  # the lower third of the image is floor
+    stored = Path(hass.config.path(DOMAIN, FLOOR_FOLDER, "01JFLOORCAMERA0000000000AA.json"))
+    stored.parent.mkdir(parents=True)
+    stored.write_text(json.dumps(floor.to_dict()))
+    sent: list[ServiceCall] = []
+
+    async def phone(call: ServiceCall) -> None:
+        sent.append(call)
+
+    hass.services.async_register("notify", "caregiver_phone", phone)
+    frame = FrameFile(tmp_path / "frame.png")
+    frame.show("fall_img_12.png")  # someone lying on the floor
+    await add_local_file_camera(hass, frame.path)
+    subentry = camera_subentry(subentry_id="01JFLOORCAMERA0000000000AA", long_lie_seconds=10)
+    entry = fall_entry(subentry)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "use_blueprint": {
+                    "path": "fall_detection/notify_person_on_floor.yaml",
+                    "input": {"notify_action": "notify.caregiver_phone", "cameras": [CAMERA]},
+                }
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    coordinator = next(iter(entry.runtime_data.cameras.values()))
+    for _ in range(6):
+        freezer.tick(2)
+        await coordinator.async_refresh()
+        await hass.async_block_till_done()
+    (notification,) = sent
+    assert notification.data["title"] == "Someone is on the floor"
+    assert "Living room has seen someone lying on the floor since" in notification.data["message"]
+    assert notification.data["data"]["priority"] == "high"
     await hass.config_entries.async_unload(entry.entry_id)

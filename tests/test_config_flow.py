@@ -15,6 +15,7 @@ from custom_components.fall_detection.const import (
     CONF_CAMERA,
     CONF_FPS,
     CONF_KEEP_IMAGES,
+    CONF_LONG_LIE_SECONDS,
     CONF_MODEL,
     CONF_PROBLEM_SECONDS,
     CONF_ROTATION,
@@ -30,6 +31,7 @@ CAMERA_INPUT = {
     CONF_FPS: 2.0,
     CONF_THRESHOLD: 0.6,
     CONF_ACTIVE_SECONDS: 60,
+    CONF_LONG_LIE_SECONDS: 120,
     CONF_ROTATION: "90",
     CONF_KEEP_IMAGES: False,
     CONF_PROBLEM_SECONDS: 60,
@@ -262,7 +264,8 @@ async def test_portable_backend_is_selectable(hass: HomeAssistant, model_dir: Pa
 
 
 @pytest.mark.parametrize(
-    "field", [CONF_FPS, CONF_THRESHOLD, CONF_ACTIVE_SECONDS, CONF_PROBLEM_SECONDS]
+    "field",
+    [CONF_FPS, CONF_THRESHOLD, CONF_ACTIVE_SECONDS, CONF_LONG_LIE_SECONDS, CONF_PROBLEM_SECONDS],
 )
 async def test_camera_flows_reject_non_finite(
     hass: HomeAssistant, model_dir: Path, camera: str, field: str

@@ -243,6 +243,7 @@ async def test_device_per_camera_and_unique_ids(
         f"{subentry_id}_{key}"
         for key in (
             "fall",
+            "person_on_floor",
             "person",
             "fall_event",
             "last_fall",

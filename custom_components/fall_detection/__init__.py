@@ -19,6 +19,7 @@ from .const import DOMAIN, SUBENTRY_CAMERA
 from .coordinator import CameraCoordinator
 from .data import FallDetectionConfigEntry, FallDetectionData
 from .engine_loader import EngineLoadError, load_engine
+from .floor_store import FloorStore
 from .inference import InferenceThread
 from .learning import LearningManager
 from .retention import async_setup_retention
@@ -69,12 +70,22 @@ async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry
         # Never leave the inference thread behind (a damaged store is handled inside).
         await hass.async_add_executor_job(_close_engine, inference, engine)
         raise
+    cameras = {
+        subentry_id
+        for subentry_id, subentry in entry.subentries.items()
+        if subentry.subentry_type == SUBENTRY_CAMERA
+    }
+    await hass.async_add_executor_job(FloorStore.prune, hass, cameras)
     data = FallDetectionData(engine=engine, inference=inference, learning=learning)
     entry.runtime_data = data
     for subentry_id, subentry in entry.subentries.items():
         if subentry.subentry_type != SUBENTRY_CAMERA:
             continue
-        coordinator = CameraCoordinator(hass, entry, subentry, engine, inference)
+        store = FloorStore(hass, subentry_id)
+        floor = await store.async_load()
+        coordinator = CameraCoordinator(
+            hass, entry, subentry, engine, inference, floor_store=store, floor=floor
+        )
         coordinator.pipeline.detector.scorer = learning.scorer()
         data.cameras[subentry_id] = coordinator
 
@@ -137,6 +148,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: FallDetectionConfigEntr
         await data.learning.async_close()
         for coordinator in data.cameras.values():
             await coordinator.async_shutdown()
+            await coordinator.async_save_floor()
         data.cameras.clear()
         await hass.async_add_executor_job(_close_engine, data.inference, data.engine)
     return unloaded

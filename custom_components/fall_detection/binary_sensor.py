@@ -1,4 +1,4 @@
-"""Fall and Person binary sensors."""
+"""Fall, Person on the floor, Person and Monitoring binary sensors."""
 
 from __future__ import annotations
 
@@ -44,6 +44,12 @@ DESCRIPTIONS: tuple[FallBinarySensorDescription, ...] = (
         translation_key="fall",
         device_class=BinarySensorDeviceClass.SAFETY,
         is_on_fn=lambda state: state.fall_active,
+    ),
+    FallBinarySensorDescription(
+        key="person_on_floor",
+        translation_key="person_on_floor",
+        device_class=BinarySensorDeviceClass.SAFETY,
+        is_on_fn=lambda state: state.person_on_floor,
     ),
     FallBinarySensorDescription(
         key="person",

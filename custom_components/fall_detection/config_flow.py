@@ -26,6 +26,7 @@ from .const import (
     CONF_FPS,
     CONF_IMAGE_RETENTION,
     CONF_KEEP_IMAGES,
+    CONF_LONG_LIE_SECONDS,
     CONF_MODEL,
     CONF_PROBLEM_SECONDS,
     CONF_ROTATION,
@@ -34,6 +35,7 @@ from .const import (
     DEFAULT_ACTIVE_SECONDS,
     DEFAULT_FPS,
     DEFAULT_IMAGE_RETENTION,
+    DEFAULT_LONG_LIE_SECONDS,
     DEFAULT_PROBLEM_SECONDS,
     DEFAULT_SAMPLE_RETENTION,
     DEFAULT_THRESHOLD,
@@ -179,6 +181,17 @@ def _camera_schema(*, include_camera: bool) -> Any:  # noqa: ANN401 - see compat
             )
         ),
         vol.Required(CONF_ACTIVE_SECONDS, default=DEFAULT_ACTIVE_SECONDS): selector.NumberSelector(
+            selector.NumberSelectorConfig(
+                min=10,
+                max=3600,
+                step=10,
+                unit_of_measurement="s",
+                mode=selector.NumberSelectorMode.BOX,
+            )
+        ),
+        vol.Required(
+            CONF_LONG_LIE_SECONDS, default=DEFAULT_LONG_LIE_SECONDS
+        ): selector.NumberSelector(
             selector.NumberSelectorConfig(
                 min=10,
                 max=3600,

@@ -24,6 +24,7 @@ CONF_ACTIVE_SECONDS: Final = "fall_active_seconds"
 CONF_ROTATION: Final = "rotation"
 CONF_KEEP_IMAGES: Final = "keep_images"
 CONF_PROBLEM_SECONDS: Final = "problem_after_seconds"
+CONF_LONG_LIE_SECONDS: Final = "long_lie_seconds"
 
 DEFAULT_FPS: Final = 1.0
 MIN_FPS: Final = 0.2
@@ -31,10 +32,14 @@ MAX_FPS: Final = 5.0
 DEFAULT_THRESHOLD: Final = 0.5
 DEFAULT_ACTIVE_SECONDS: Final = 120
 DEFAULT_PROBLEM_SECONDS: Final = 120
+DEFAULT_LONG_LIE_SECONDS: Final = 60
 ROTATIONS: Final = ("0", "90", "180", "270")
 
 EVENT_FALL_DETECTED: Final = f"{DOMAIN}_fall_detected"
-EVENT_TYPES: Final = ("fall_detected", "fall_confirmed", "fall_dismissed")
+EVENT_PERSON_ON_FLOOR: Final = f"{DOMAIN}_person_on_floor"
+EVENT_TYPES: Final = ("fall_detected", "fall_confirmed", "fall_dismissed", "person_on_floor")
+FLOOR_FOLDER: Final = "floor"  # <config>/fall_detection/floor/<camera subentry id>.json
+FLOOR_SAVE_SECONDS: Final = 300  # the learned floor is written at most this often (and at unload)
 
 MODEL_CACHE: Final = "fall_detection/models"  # under the Home Assistant config directory
 CAMERA_TIMEOUT: Final = 10

@@ -28,21 +28,25 @@ from .const import (
     CONF_CAMERA,
     CONF_FPS,
     CONF_KEEP_IMAGES,
+    CONF_LONG_LIE_SECONDS,
     CONF_PROBLEM_SECONDS,
     CONF_ROTATION,
     CONF_THRESHOLD,
     DEFAULT_ACTIVE_SECONDS,
     DEFAULT_FPS,
+    DEFAULT_LONG_LIE_SECONDS,
     DEFAULT_PROBLEM_SECONDS,
     DEFAULT_THRESHOLD,
     DOMAIN,
     EVENT_FALL_DETECTED,
+    EVENT_PERSON_ON_FLOOR,
+    FLOOR_SAVE_SECONDS,
     FRAME_TIME_LIMIT,
     IDLE_AFTER_SECONDS,
     IDLE_INTERVAL_SECONDS,
     MAX_BACKOFF_SECONDS,
 )
-from .core.detector import DetectorConfig, FallEvent, FallEventType
+from .core.detector import DetectorConfig, FallEvent, FallEventType, FloorModel
 from .core.errors import ImageError
 from .core.pipeline import FramePipeline, FrameResult
 from .core.render import make_thumbnail
@@ -54,6 +58,7 @@ if TYPE_CHECKING:
 
     from .core.engine import PoseEngine
     from .data import FallDetectionConfigEntry
+    from .floor_store import FloorStore
     from .inference import InferenceThread
 
 _LOGGER = logging.getLogger(__name__)
@@ -71,10 +76,12 @@ class Detection:
     leaning_angle: float
     reason: str
     time: datetime
+    since: datetime | None = None  # a long lie: when the person was first seen on the floor
 
     def as_event_data(self) -> dict[str, Any]:
         """Attributes for the event entity and the bus event."""
-        return {
+        since = {"since": self.since.isoformat()} if self.since is not None else {}
+        return since | {
             "detection_id": self.detection_id,
             "camera_entity_id": self.camera_entity_id,
             "track_id": self.track_id,
@@ -93,6 +100,7 @@ class CameraState:
     inference_ms: float | None = None
     analysed_fps: float | None = None
     fall_active: bool = False
+    person_on_floor: bool = False
     skipped_frames: int = 0
     timed_out_frames: int = 0
     analysed_frames: int = 0
@@ -109,6 +117,8 @@ class _Analysis:
     image: bytes | None
     thumbnail: bytes | None
     seconds: float
+    on_floor: bool = False
+    floor: dict[str, object] | None = None  # a snapshot of the learned floor, when due
 
 
 class CameraCoordinator(DataUpdateCoordinator[CameraState]):
@@ -123,8 +133,10 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         subentry: ConfigSubentry,
         engine: PoseEngine,
         inference: InferenceThread,
+        floor_store: FloorStore | None = None,
+        floor: FloorModel | None = None,
     ) -> None:
-        """Set up the pipeline for ``subentry``'s camera."""
+        """Set up the pipeline for ``subentry``'s camera (with its learned ``floor``)."""
         options = subentry.data
         self.subentry = subentry
         self.camera_entity_id: str = options[CONF_CAMERA]
@@ -145,11 +157,14 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
             update_interval=self._interval,
         )
         config = DetectorConfig(
-            alert_threshold=float(options.get(CONF_THRESHOLD, DEFAULT_THRESHOLD))
+            alert_threshold=float(options.get(CONF_THRESHOLD, DEFAULT_THRESHOLD)),
+            long_lie_seconds=float(options.get(CONF_LONG_LIE_SECONDS, DEFAULT_LONG_LIE_SECONDS)),
         )
         self.pipeline = FramePipeline(
-            engine, config, camera_rotation=int(options.get(CONF_ROTATION, "0"))
+            engine, config, camera_rotation=int(options.get(CONF_ROTATION, "0")), floor=floor
         )
+        self._floor_store = floor_store
+        self._floor_saved = self.started
         self._inference = inference
         self._failures = 0
         self._last_frame: float | None = None
@@ -206,9 +221,33 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         if self.keep_images and any(e.is_alert for e in result.events):
             image = result.render()
             thumbnail = make_thumbnail(image)
+        detector = self.pipeline.detector
+        floor = None
+        if detector.floor.changed and timestamp - self._floor_saved >= FLOOR_SAVE_SECONDS:
+            floor, self._floor_saved = self._floor_snapshot(), timestamp
         return _Analysis(
-            len(result.pose.people), result.events, image, thumbnail, time.perf_counter() - start
+            len(result.pose.people),
+            result.events,
+            image,
+            thumbnail,
+            time.perf_counter() - start,
+            detector.person_on_floor,
+            floor,
         )
+
+    def _floor_snapshot(self) -> dict[str, object]:
+        """The learned floor as stored (in the inference thread, where it changes)."""
+        floor = self.pipeline.detector.floor
+        floor.changed = False
+        return floor.to_dict()
+
+    async def async_save_floor(self) -> None:
+        """Write the learned floor now if it changed (at unload)."""
+        if self._floor_store is None or not self.pipeline.detector.floor.changed:
+            return
+        # On the loop: the camera loop has stopped and the inference thread may be gone
+        # (Home Assistant stopping); a frame still in flight changes at most one count.
+        await self._floor_store.async_save(self._floor_snapshot())
 
     async def async_thumbnail_now(self) -> bytes | None:
         """A thumbnail of the latest analysed frame (with skeletons), when images are kept."""
@@ -241,6 +280,13 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
             idle = now - self._last_person > IDLE_AFTER_SECONDS
             self.update_interval = self._idle_interval if idle else self._interval
         state.people = analysis.people
+        state.person_on_floor = analysis.on_floor
+        if analysis.floor is not None and self._floor_store is not None:
+            self.config_entry.async_create_background_task(
+                self.hass,
+                self._floor_store.async_save(analysis.floor),
+                f"{DOMAIN} save floor {self.camera_entity_id}",
+            )
         state.inference_ms = analysis.seconds * 1000
         state.new_detections = [self._detection(event) for event in analysis.events]
         for detection, event in zip(state.new_detections, analysis.events, strict=True):
@@ -253,7 +299,9 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
                     list(event.sequence),
                     analysis.thumbnail,
                 )
-                self._fire(detection)
+                self._fire(detection, EVENT_FALL_DETECTED, "fall")
+            elif detection.event_type == FallEventType.ON_FLOOR:
+                self._fire(detection, EVENT_PERSON_ON_FLOOR, "person_on_floor")
             elif detection.event_type == FallEventType.DISMISSED:
                 self._fall_until = None
         if analysis.image is not None:
@@ -269,6 +317,10 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         detection_id = self._open.get(key) or ulid_now()
         if event.type is FallEventType.DISMISSED:
             self._open.pop(key, None)
+        now = dt_util.utcnow()
+        since = None
+        if event.type is FallEventType.ON_FLOOR:
+            since = now - timedelta(seconds=max(0.0, event.timestamp - event.fall_timestamp))
         return Detection(
             detection_id=detection_id,
             event_type=event.type.value,
@@ -277,19 +329,21 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
             confidence=event.confidence,
             leaning_angle=event.leaning_angle,
             reason=event.reason,
-            time=dt_util.utcnow(),
+            time=now,
+            since=since,
         )
 
-    def _fire(self, detection: Detection) -> None:
+    def _fire(self, detection: Detection, event: str, sensor: str) -> None:
         registry = er.async_get(self.hass)
         prefix = self.subentry.subentry_id
         self.hass.bus.async_fire(
-            EVENT_FALL_DETECTED,
+            event,
             detection.as_event_data()
             | {
-                # The camera's Fall sensor: automations and the logbook link the event to it.
+                # The camera's sensor (Fall, Person on the floor): automations and the
+                # logbook link the event to it.
                 ATTR_ENTITY_ID: registry.async_get_entity_id(
-                    "binary_sensor", DOMAIN, f"{prefix}_fall"
+                    "binary_sensor", DOMAIN, f"{prefix}_{sensor}"
                 ),
                 "image_entity_id": registry.async_get_entity_id(
                     "image", DOMAIN, f"{prefix}_last_fall"

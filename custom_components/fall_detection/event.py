@@ -1,4 +1,4 @@
-"""The Fall event entity: fall_detected, fall_confirmed, fall_dismissed."""
+"""The Fall event entity: fall_detected, fall_confirmed, fall_dismissed, person_on_floor."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ async def async_setup_entry(
 
 
 class FallEventEntity(FallDetectionEntity, EventEntity):
-    """Fires for each detection, confirmation and dismissal of a fall."""
+    """Fires for each detection, confirmation and dismissal of a fall, and for a long lie."""
 
     entity_description = DESCRIPTION
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from .detector import DetectorConfig, FallDetector, FallEvent
+from .detector import DetectorConfig, FallDetector, FallEvent, FloorModel
 from .preprocess import Decoded, ImageInput, open_image
 from .render import render
 from .rotation import estimate_upright_or_rotated
@@ -59,16 +59,18 @@ class FramePipeline:
         *,
         rotate_retry: bool = True,
         camera_rotation: int = 0,
+        floor: FloorModel | None = None,
     ) -> None:
         """Wrap ``engine`` with a fresh detector.
 
         ``camera_rotation`` (0, 90, 180, 270): how far the camera is turned
         clockwise; frames are turned back upright before anything else.
+        ``floor``: the camera's floor as learned so far (kept by the caller).
         """
         if camera_rotation not in CAMERA_ROTATIONS:
             raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")
         self.engine = engine
-        self.detector = FallDetector(config)
+        self.detector = FallDetector(config, floor=floor)
         self.rotate_retry = rotate_retry
         self.camera_rotation = camera_rotation
 
@@ -94,4 +96,5 @@ class FramePipeline:
         """Analyse one frame taken at ``timestamp`` (seconds, any origin)."""
         decoded = self.decode(image)
         pose = self.estimate(decoded)
-        return FrameResult(timestamp, pose, self.detector.update(pose.people, timestamp), decoded)
+        events = self.detector.update(pose.people, timestamp, decoded.source_size)
+        return FrameResult(timestamp, pose, events, decoded)

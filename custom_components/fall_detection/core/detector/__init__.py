@@ -2,6 +2,8 @@
 
 from .ambianic import AmbianicHeuristic, BaselineVerdict
 from .fall import DetectorConfig, FallDetector, FallEvent, FallEventType
+from .floor import FloorError, FloorModel, FloorVerdict
+from .longlie import LongLie, LongLieMonitor
 from .tracking import Track, Tracker
 
 __all__ = [
@@ -11,6 +13,11 @@ __all__ = [
     "FallDetector",
     "FallEvent",
     "FallEventType",
+    "FloorError",
+    "FloorModel",
+    "FloorVerdict",
+    "LongLie",
+    "LongLieMonitor",
     "Track",
     "Tracker",
 ]

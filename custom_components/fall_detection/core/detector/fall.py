@@ -9,6 +9,9 @@ like a fall within 10 s is detected once the person has stayed low, relative
 to their last upright posture, for ``slow_down_seconds``. After an alert the
 person is not alerted on again until they have been up again or the
 cool-down has passed.
+
+Apart from falls, the detector reports a *long lie* (``longlie``): someone lying on the
+camera's learned floor (``floor``) for ``long_lie_seconds``, however they got there.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from .features import Evidence, Observation, evidence, ramp
+from .floor import FloorModel
+from .longlie import LongLie, LongLieMonitor
 from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
@@ -35,6 +40,7 @@ class FallEventType(StrEnum):
     DETECTED = "fall_detected"
     CONFIRMED = "fall_confirmed"
     DISMISSED = "fall_dismissed"
+    ON_FLOOR = "person_on_floor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,7 @@ class DetectorConfig:
     slow_down_seconds: float = 10.0
     slow_hip_drop: float = 1.0
     slow_confidence: float = 0.6
+    long_lie_seconds: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +104,18 @@ class FallDetector:
     confidence for the descent decision.
     """
 
-    def __init__(self, config: DetectorConfig | None = None, scorer: Scorer | None = None) -> None:
-        """Start with no history."""
+    def __init__(
+        self,
+        config: DetectorConfig | None = None,
+        scorer: Scorer | None = None,
+        floor: FloorModel | None = None,
+    ) -> None:
+        """Start with no history (and the camera's learned ``floor``, when there is one)."""
         self.config = config or DetectorConfig()
         self.tracker = Tracker(max_age=self.config.max_seconds)
         self.scorer = scorer
+        self.floor = floor or FloorModel()
+        self.long_lie = LongLieMonitor(self.floor, self.config.long_lie_seconds)
         self._states: dict[int, _State] = {}
 
     def recent(self, track_id: int, seconds: float | None = None) -> list[tuple[float, FloatArray]]:
@@ -120,12 +134,33 @@ class FallDetector:
         tracks = self.tracker.tracks.values()
         return max(tracks, key=lambda t: t.hits).track_id if tracks else None
 
-    def update(self, people: tuple[Person, ...], timestamp: float) -> list[FallEvent]:
-        """Feed one frame (possibly empty); return the events it produced."""
+    @property
+    def person_on_floor(self) -> bool:
+        """Someone has been on the floor for ``long_lie_seconds`` and is still there."""
+        return self.long_lie.active
+
+    def update(
+        self,
+        people: tuple[Person, ...],
+        timestamp: float,
+        frame_size: tuple[int, int] | None = None,
+    ) -> list[FallEvent]:
+        """Feed one frame (possibly empty); return the events it produced.
+
+        ``frame_size`` (width, height of the image the keypoints are in) lets the
+        floor model learn and judge; without it there is no long lie.
+        """
+        cfg = self.config
         events: list[FallEvent] = []
+        seen: list[tuple[int, Observation]] = []
         for track, person in self.tracker.update(people, timestamp):
             state = self._states.setdefault(track.track_id, _State())
-            events.extend(self._observe(track, state, person, timestamp))
+            obs = Observation.of(person, timestamp, cfg.keypoint_threshold)
+            seen.append((track.track_id, obs))
+            events.extend(self._observe(track, state, obs))
+        lie = self.long_lie.update(seen, timestamp, frame_size, cfg.keypoint_threshold)
+        if lie is not None:
+            events.append(self._on_floor(lie))
         for tid in list(self._states):
             state = self._states[tid]
             if tid not in self.tracker.tracks:
@@ -139,6 +174,7 @@ class FallDetector:
         """Forget all people and pending falls."""
         self.tracker.reset()
         self._states.clear()
+        self.long_lie.reset()
 
     @property
     def active_falls(self) -> list[FallEvent]:
@@ -147,11 +183,9 @@ class FallDetector:
 
     # -- per-track logic -------------------------------------------------
 
-    def _observe(
-        self, track: Track, state: _State, person: Person, timestamp: float
-    ) -> list[FallEvent]:
+    def _observe(self, track: Track, state: _State, obs: Observation) -> list[FallEvent]:
         cfg = self.config
-        obs = Observation.of(person, timestamp, cfg.keypoint_threshold)
+        timestamp = obs.timestamp
         events: list[FallEvent] = []
         if not obs.usable or obs.spine.score < cfg.keypoint_threshold:
             return events
@@ -280,6 +314,20 @@ class FallDetector:
         if fall is not None and not state.confirmed:
             events.append(self._follow_up(fall, FallEventType.CONFIRMED, track_id, timestamp, None))
         return events
+
+    @staticmethod
+    def _on_floor(lie: LongLie) -> FallEvent:
+        return FallEvent(
+            FallEventType.ON_FLOOR,
+            lie.track_id,
+            lie.timestamp,
+            lie.share,
+            0.0,
+            lie.person.box,
+            lie.person,
+            "long_lie",
+            lie.since,
+        )
 
     @staticmethod
     def _follow_up(
