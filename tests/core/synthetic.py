@@ -70,3 +70,14 @@ def sitting(hip: tuple[float, float], torso: float = 100.0) -> Person:
     kps[15] = (hx + 0.8 * torso, hy + 0.8 * torso, 0.8)
     kps[16] = (hx + 0.8 * torso, hy + 0.8 * torso, 0.8)
     return Person.from_keypoints(kps, person.score)
+
+
+def bent_over(hip: tuple[float, float], tilt: float, torso: float = 100.0) -> Person:
+    """Torso ``tilt`` degrees from vertical, legs still standing straight below the hips."""
+    person = body(hip, tilt, torso)
+    kps = person.keypoints.copy()
+    hx, hy = hip
+    for side, (knee, ankle) in ((1, (13, 15)), (-1, (14, 16))):
+        kps[knee] = (hx + side * 0.2 * torso, hy + 0.8 * torso, 0.8)
+        kps[ankle] = (hx + side * 0.2 * torso, hy + 1.6 * torso, 0.8)
+    return Person.from_keypoints(kps, person.score)

@@ -6,7 +6,9 @@ alert threshold a fall is *detected* (suspected, at the moment of descent).
 If the person stays down for ``confirm_seconds`` it is *confirmed*; if they
 get up first it is *dismissed*. A slow slide to the floor that never looks
 like a fall within 10 s is detected once the person has stayed low, relative
-to their last upright posture, for ``slow_down_seconds``. After an alert the
+to their last upright posture, for ``slow_down_seconds``. A torso that turned from
+upright to lying and has stayed lying for ``stay_seconds`` is a fall too, even when
+the hips hardly moved in the image (``rules.stayed_down``). After an alert the
 person is not alerted on again until they have been up again or the
 cool-down has passed.
 
@@ -16,22 +18,19 @@ camera's learned floor (``floor``) for ``long_lie_seconds``, however they got th
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from .features import Evidence, Observation, evidence, ramp
+from .features import Evidence, Observation, evidence
 from .floor import FloorModel
 from .longlie import LongLie, LongLieMonitor
+from .rules import TrackState, slow_fall, stayed_down
 from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
     from ..types import Box, FloatArray, Person
-
-SLOW_DOWN = 0.8  # lying or head near hip level ...
-SLOW_LYING_HIP_DROP = 0.25  # ... with hips lower than when last upright (torso lengths)
 
 
 class FallEventType(StrEnum):
@@ -57,6 +56,9 @@ class DetectorConfig:
     slow_down_seconds: float = 10.0
     slow_hip_drop: float = 1.0
     slow_confidence: float = 0.6
+    stay_seconds: float = 2.0
+    stay_tilt: float = 60.0
+    stay_turn: float = 60.0
     long_lie_seconds: float = 60.0
 
 
@@ -82,17 +84,6 @@ class FallEvent:
         return self.type is FallEventType.DETECTED
 
 
-@dataclass(slots=True)
-class _State:
-    history: deque[Observation] = field(default_factory=deque)
-    uprights: deque[Observation] = field(default_factory=deque)  # about one a second
-    low_since: float | None = None
-    fall: FallEvent | None = None  # the detection awaiting confirmation or dismissal
-    fall_reference: Observation | None = None  # the posture the person fell from
-    quiet_until: float = float("-inf")  # cool-down
-    confirmed: bool = False
-
-
 type Scorer = Callable[[list[tuple[float, FloatArray]]], float]
 
 
@@ -116,7 +107,7 @@ class FallDetector:
         self.scorer = scorer
         self.floor = floor or FloorModel()
         self.long_lie = LongLieMonitor(self.floor, self.config.long_lie_seconds)
-        self._states: dict[int, _State] = {}
+        self._states: dict[int, TrackState] = {}
 
     def recent(self, track_id: int, seconds: float | None = None) -> list[tuple[float, FloatArray]]:
         """The last ``seconds`` (default ``max_seconds``) of one person's keypoints."""
@@ -154,7 +145,7 @@ class FallDetector:
         events: list[FallEvent] = []
         seen: list[tuple[int, Observation]] = []
         for track, person in self.tracker.update(people, timestamp):
-            state = self._states.setdefault(track.track_id, _State())
+            state = self._states.setdefault(track.track_id, TrackState())
             obs = Observation.of(person, timestamp, cfg.keypoint_threshold)
             seen.append((track.track_id, obs))
             events.extend(self._observe(track, state, obs))
@@ -183,7 +174,7 @@ class FallDetector:
 
     # -- per-track logic -------------------------------------------------
 
-    def _observe(self, track: Track, state: _State, obs: Observation) -> list[FallEvent]:
+    def _observe(self, track: Track, state: TrackState, obs: Observation) -> list[FallEvent]:
         cfg = self.config
         timestamp = obs.timestamp
         events: list[FallEvent] = []
@@ -198,8 +189,10 @@ class FallDetector:
             best, reason = self._descent(state, obs)
             if best is not None and best.confidence >= cfg.alert_threshold:
                 events.append(self._detect(track.track_id, state, obs, best, reason))
-            elif (slow := self._slow_fall(state, obs)) is not None:
+            elif (slow := slow_fall(cfg, state, obs)) is not None:
                 events.append(self._detect(track.track_id, state, obs, slow, "slow_descent"))
+            elif (stayed := stayed_down(cfg, state, obs)) is not None:
+                events.append(self._detect(track.track_id, state, obs, stayed, "stayed_down"))
         if obs.upright and (
             not state.uprights or timestamp - state.uprights[-1].timestamp >= cfg.min_seconds
         ):
@@ -207,7 +200,7 @@ class FallDetector:
         state.history.append(obs)
         return events
 
-    def _descent(self, state: _State, obs: Observation) -> tuple[Evidence | None, str]:
+    def _descent(self, state: TrackState, obs: Observation) -> tuple[Evidence | None, str]:
         """The heuristic's best evidence, scored by the classifier when one is active."""
         best = self._best_evidence(state, obs)
         if best is None or self.scorer is None:
@@ -215,7 +208,7 @@ class FallDetector:
         score = self.scorer(list(self._window(state, obs)))
         return replace(best, confidence=score), "classifier"
 
-    def _window(self, state: _State, obs: Observation) -> tuple[tuple[float, FloatArray], ...]:
+    def _window(self, state: TrackState, obs: Observation) -> tuple[tuple[float, FloatArray], ...]:
         """The person's keypoints over the last ``max_seconds``, ending with ``obs``."""
         span = self.config.max_seconds
         earlier = [
@@ -225,7 +218,7 @@ class FallDetector:
         ]
         return (*earlier, (obs.timestamp, obs.person.keypoints))
 
-    def _best_evidence(self, state: _State, obs: Observation) -> Evidence | None:
+    def _best_evidence(self, state: TrackState, obs: Observation) -> Evidence | None:
         cfg = self.config
         best: Evidence | None = None
         for earlier in state.history:
@@ -237,41 +230,8 @@ class FallDetector:
                 best = ev
         return best
 
-    def _slow_fall(self, state: _State, obs: Observation) -> Evidence | None:
-        """Detect a slide to the floor: low for long, against an upright posture."""
-        cfg = self.config
-        # Cheap check first: hips clearly lower than in the highest upright posture?
-        highest = min(
-            (u for u in state.uprights if u.hip is not None),
-            key=lambda u: u.hip or 0.0,
-            default=None,
-        )
-        if highest is None or highest.hip is None or obs.hip is None:
-            state.low_since = None
-            return None
-        torso = max(highest.spine.length, 1.0)
-        if obs.hip - highest.hip < SLOW_LYING_HIP_DROP * torso:
-            state.low_since = None
-            return None
-        low = [
-            ev
-            for ev in (evidence(ref, obs) for ref in state.uprights)
-            if ev.hip_drop >= cfg.slow_hip_drop
-            or (ev.down >= SLOW_DOWN and ev.hip_drop >= SLOW_LYING_HIP_DROP)
-        ]
-        if not low:
-            state.low_since = None
-            return None
-        if state.low_since is None:
-            state.low_since = obs.timestamp
-        if obs.timestamp - state.low_since < cfg.slow_down_seconds:
-            return None
-        ev = max(low, key=lambda e: (e.down, e.hip_drop))
-        confidence = cfg.slow_confidence * max(ramp(ev.hip_drop, 0.5, 1.5), ev.down) + 0.4 * ev.down
-        return replace(ev, confidence=min(1.0, max(confidence, cfg.alert_threshold)))
-
     def _detect(
-        self, track_id: int, state: _State, obs: Observation, ev: Evidence, reason: str
+        self, track_id: int, state: TrackState, obs: Observation, ev: Evidence, reason: str
     ) -> FallEvent:
         sequence = self._window(state, obs)
         event = FallEvent(
@@ -292,7 +252,7 @@ class FallDetector:
         return event
 
     def _confirm(
-        self, track_id: int, state: _State, timestamp: float, seen: Observation | None
+        self, track_id: int, state: TrackState, timestamp: float, seen: Observation | None
     ) -> list[FallEvent]:
         fall = state.fall
         if fall is None:
@@ -307,7 +267,7 @@ class FallDetector:
             return [self._follow_up(fall, FallEventType.CONFIRMED, track_id, timestamp, seen)]
         return []
 
-    def _expire(self, track_id: int, state: _State, timestamp: float) -> list[FallEvent]:
+    def _expire(self, track_id: int, state: TrackState, timestamp: float) -> list[FallEvent]:
         """Close a vanished track: a pending fall is confirmed (a person down may be hidden)."""
         events = self._confirm(track_id, state, timestamp, seen=None)
         fall = state.fall

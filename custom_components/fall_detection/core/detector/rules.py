@@ -1,0 +1,120 @@
+"""Falls seen from staying down rather than from one descent: per-track state and two rules.
+
+``features.evidence`` judges one frame against an earlier one. Two kinds of fall slip
+through it, and these rules catch them from how the person *stays*:
+
+- ``slow_fall``: a slide to the floor that takes longer than the 10 s window; the hips end
+  clearly lower than in the person's highest upright posture of the last minute, and stay
+  there for ``slow_down_seconds``.
+- ``stayed_down``: a fall the descent evidence scores near zero because the hips hardly
+  move in the image. From a camera high in a corner (Le2i), someone falling away from or
+  towards the camera lands where they stood: the hips keep their image height while the
+  torso swings from upright to lying. The torso turning from an upright posture of the last
+  10 s by at least ``stay_turn`` degrees, then lying (``stay_tilt`` from vertical) in every
+  frame for ``stay_seconds`` (at least three frames), is the evidence instead, unless the
+  legs still stand in any of those frames (ankles confidently a torso length or more below
+  the hips): that is someone bending over, tying shoes or picking something up. Sitting
+  does not keep the torso horizontal; lying down on purpose does, and is scored as a false
+  alarm by the benchmark either way (tuned on the tune split: +2 falls, no false alarm).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Final
+
+from ..geometry import L_ANKLE, R_ANKLE
+from .ambianic import leaning_angle
+from .features import Evidence, Observation, evidence, ramp
+
+if TYPE_CHECKING:
+    from .fall import DetectorConfig, FallEvent
+
+SLOW_DOWN: Final = 0.8  # lying or head near hip level ...
+SLOW_LYING_HIP_DROP: Final = 0.25  # ... with hips lower than when last upright (torso lengths)
+STAY_FRAMES: Final = 3  # frames lying, at least, for "stayed down"
+STAY_LOOKBACK: Final = 10.0  # seconds before lying in which the upright posture is sought
+STANDING_LEGS: Final = 1.0  # ankles this many (upright) torso lengths below the hips: standing
+ANKLE_SCORE: Final = 0.2
+
+
+@dataclass(slots=True)
+class TrackState:
+    """What the detector remembers of one tracked person."""
+
+    history: deque[Observation] = field(default_factory=deque)
+    uprights: deque[Observation] = field(default_factory=deque)  # about one a second
+    low_since: float | None = None
+    fall: FallEvent | None = None  # the detection awaiting confirmation or dismissal
+    fall_reference: Observation | None = None  # the posture the person fell from
+    quiet_until: float = float("-inf")  # cool-down
+    confirmed: bool = False
+
+
+def slow_fall(cfg: DetectorConfig, state: TrackState, obs: Observation) -> Evidence | None:
+    """Detect a slide to the floor: low for long, against an upright posture."""
+    # Cheap check first: hips clearly lower than in the highest upright posture?
+    highest = min(
+        (u for u in state.uprights if u.hip is not None),
+        key=lambda u: u.hip or 0.0,
+        default=None,
+    )
+    if highest is None or highest.hip is None or obs.hip is None:
+        state.low_since = None
+        return None
+    torso = max(highest.spine.length, 1.0)
+    if obs.hip - highest.hip < SLOW_LYING_HIP_DROP * torso:
+        state.low_since = None
+        return None
+    low = [
+        ev
+        for ev in (evidence(ref, obs) for ref in state.uprights)
+        if ev.hip_drop >= cfg.slow_hip_drop
+        or (ev.down >= SLOW_DOWN and ev.hip_drop >= SLOW_LYING_HIP_DROP)
+    ]
+    if not low:
+        state.low_since = None
+        return None
+    if state.low_since is None:
+        state.low_since = obs.timestamp
+    if obs.timestamp - state.low_since < cfg.slow_down_seconds:
+        return None
+    ev = max(low, key=lambda e: (e.down, e.hip_drop))
+    confidence = cfg.slow_confidence * max(ramp(ev.hip_drop, 0.5, 1.5), ev.down) + 0.4 * ev.down
+    return replace(ev, confidence=min(1.0, max(confidence, cfg.alert_threshold)))
+
+
+def stayed_down(cfg: DetectorConfig, state: TrackState, obs: Observation) -> Evidence | None:
+    """Detect a torso that turned from upright to lying and stayed lying (see the module)."""
+    if (obs.spine.tilt or 0.0) < cfg.stay_tilt:
+        return None
+    run = [obs]
+    for earlier in reversed(state.history):
+        if (earlier.spine.tilt or 0.0) < cfg.stay_tilt:
+            break
+        run.append(earlier)
+    first = run[-1]
+    if len(run) < STAY_FRAMES or obs.timestamp - first.timestamp < cfg.stay_seconds:
+        return None
+    turns = [
+        (leaning_angle(upright.spine, first.spine), upright)
+        for upright in state.uprights
+        if 0 < first.timestamp - upright.timestamp <= STAY_LOOKBACK
+    ]
+    turn, upright = max(turns, key=lambda t: t[0], default=(0.0, None))
+    if upright is None or turn < cfg.stay_turn:
+        return None
+    if any(legs_standing(o, upright.spine.length) for o in run):
+        return None
+    ev = evidence(upright, obs)
+    return replace(ev, confidence=max(cfg.alert_threshold, cfg.slow_confidence))
+
+
+def legs_standing(obs: Observation, torso: float) -> bool:
+    """Whether the ankles are confidently seen well below the hips: the person stands on them."""
+    if obs.hip is None or torso <= 0:
+        return False
+    ankles = obs.person.keypoints[[L_ANKLE, R_ANKLE]]
+    good = ankles[ankles[:, 2] > ANKLE_SCORE]
+    return bool(len(good)) and float(good[:, 1].mean()) - obs.hip >= STANDING_LEGS * torso

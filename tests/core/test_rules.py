@@ -1,0 +1,69 @@
+"""The "stayed down" rule: a torso that turned from upright to lying and stayed lying."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from custom_components.fall_detection.core.detector import DetectorConfig, FallDetector
+from custom_components.fall_detection.core.detector import FallEventType as Kind
+from custom_components.fall_detection.core.engine import PoseEngine
+from custom_components.fall_detection.core.pipeline import FramePipeline
+from custom_components.fall_detection.core.video import frames
+from tests.core.synthetic import bent_over, body
+from tests.paths import FIXTURES, require
+
+EngineFactory = Callable[[str], PoseEngine]
+
+
+def test_turned_and_stayed_lying_without_hip_drop_is_a_fall() -> None:
+    """Seen from high up: the hips keep their image height, the torso swings to lying."""
+    detector = FallDetector()
+    events = []
+    for second in range(3):
+        events += detector.update((body((300, 300)),), float(second))
+    lying = body((300, 300), tilt=85)
+    for second in range(3, 6):
+        events += detector.update((lying,), float(second))
+    (event,) = events
+    assert event.type is Kind.DETECTED
+    assert event.reason == "stayed_down"
+    assert event.timestamp == 5.0  # lying in three frames over 2 s
+    assert event.confidence >= 0.5
+
+
+def test_lying_for_less_than_the_stay_is_not_yet_a_fall() -> None:
+    detector = FallDetector(DetectorConfig(stay_seconds=3.0))
+    events = [e for s in range(3) for e in detector.update((body((300, 300)),), float(s))]
+    lying = body((300, 300), tilt=85)
+    events += [e for s in range(3, 6) for e in detector.update((lying,), float(s))]
+    assert events == []
+
+
+def test_bent_over_with_legs_standing_is_not_a_fall_however_long() -> None:
+    """Loading a dishwasher: torso horizontal for seconds, hips up, legs standing."""
+    detector = FallDetector()
+    people = [body((300, 300))] * 3 + [bent_over((300, 300), tilt=88)] * 8 + [body((300, 300))]
+    for second, person in enumerate(people):
+        assert detector.update((person,), float(second)) == []
+
+
+def test_a_lying_person_never_seen_upright_is_not_a_fall() -> None:
+    detector = FallDetector()
+    lying = body((300, 300), tilt=85)
+    for second in range(8):
+        assert detector.update((lying,), float(second)) == []
+
+
+@pytest.mark.parametrize("name", ["le2i/Coffee_room_01_video_37.mp4", "le2i/Home_02_video_32.mp4"])
+def test_real_falls_seen_from_a_ceiling_corner(engine_factory: EngineFactory, name: str) -> None:
+    """Le2i falls whose hips hardly drop in the image: caught once the person stays down."""
+    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"))
+    events = [
+        e
+        for t, image in frames(require(FIXTURES / "benchmark" / name), 1.0)
+        for e in pipeline.process(image, t).events
+        if e.is_alert
+    ]
+    assert [e.reason for e in events] == ["stayed_down"]
