@@ -1,14 +1,19 @@
 """Fall detection accuracy on labelled clips, through the full core pipeline.
 
 Replays every clip of DATASET_DIR/sequences.csv (schema of
-../shared/fixtures/clips/sequences.csv, paths relative to DATASET_DIR) at
---fps frames per second, timestamps from the frame index, through decode,
-pose model and detector; prints event recall, precision, F1, false alarms
-and median detection latency, overall and per tag; then the Ambianic pairs
-regression table.
+../shared/fixtures/clips/sequences.csv, paths relative to DATASET_DIR) the way
+the integration samples a camera: at --fps frames per second and, with --bursts
+(the camera option "Look faster when someone goes down"), faster while the
+detector asks for a burst; with no options, the integration's defaults. Timestamps
+from the frame index, through decode, pose model and detector. Prints event
+recall, precision, F1, false alarms and median latency from the fall's start,
+overall and per tag; alerts within 1, 2 and 5 s of the fall's end; frames and
+CPU time per analysed minute of everyday video (--cost adds fixed 1, 2 and 5 fps
+for comparison); then the Ambianic pairs regression table.
 
 Usage: .venv/bin/python benchmarks/accuracy.py DATASET_DIR [--model NAME] [--fps N]
-       [--alerts-json FILE] [--pairs DIR] [--baseline]
+       [--bursts] [--cost] [--split all|tune|report] [--alerts-json FILE] [--pairs DIR]
+       [--baseline]
 """
 
 from __future__ import annotations
@@ -17,17 +22,19 @@ import argparse
 import csv
 import json
 import re
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from common import FIXTURES, MODELS
 from const import DEFAULT_FPS, DEFAULT_THRESHOLD
 from core.catalog import load_catalog
-from core.detector import AmbianicHeuristic, DetectorConfig
+from core.detector import BURST_FPS, AmbianicHeuristic, DetectorConfig, RateConfig
 from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
 from core.pairs import run_pairs
 from core.pipeline import FramePipeline
-from core.video import frames
+from core.video import frames, replay_video
 
 ALERT_THRESHOLD = 0.5
 # Tuning and reporting split of ../shared/fixtures/benchmark (see benchmarks/README.md): rules are
@@ -60,23 +67,76 @@ def read_sequences(folder: Path) -> list[tuple[Labelled, Path, float | None]]:
     return clips
 
 
+@dataclass
+class Cost:
+    """Frames analysed and CPU seconds spent, per second of video replayed."""
+
+    frames: int = 0
+    cpu: float = 0.0
+    seconds: float = 0.0
+
+    def per_minute(self) -> tuple[float, float]:
+        """(frames, CPU seconds) per minute of video."""
+        minutes = self.seconds / 60 or 1.0
+        return self.frames / minutes, self.cpu / minutes
+
+
+@dataclass
+class Replay:
+    """What one clip produced."""
+
+    alerts: list[float] = field(default_factory=list)
+    frames: int = 0
+    cpu: float = 0.0
+    seconds: float = 0.0
+
+
 def replay(
-    engine: PoseEngine, path: Path, fps: float, video_fps: float | None, *, baseline: bool = False
-) -> list[float]:
-    """Alert times of one clip (of the Ambianic baseline on the biggest person with --baseline)."""
+    engine: PoseEngine,
+    path: Path,
+    rate: RateConfig,
+    video_fps: float | None,
+    *,
+    baseline: bool = False,
+) -> Replay:
+    """Alerts of one clip (of the Ambianic baseline on the biggest person with --baseline)."""
     config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)  # the integration's default
-    pipeline, heuristic = FramePipeline(engine, config), AmbianicHeuristic()
-    alerts = []
-    for t, image in frames(path, fps, video_fps):
+    pipeline, heuristic = FramePipeline(engine, config, rate=rate), AmbianicHeuristic()
+    out = Replay()
+
+    def analyse(t: float, image: object) -> float:
+        start = time.process_time()
         if baseline:
-            people = pipeline.estimate(image).people
+            people = pipeline.estimate(image).people  # type: ignore[arg-type]
             person = max(people, key=lambda p: p.box.height * p.box.width, default=None)
             verdict = heuristic.update(person, t)
             if verdict is not None and verdict.confidence >= ALERT_THRESHOLD:
-                alerts.append(t)
+                out.alerts.append(t)
+            interval = 1.0 / rate.base_fps
         else:
-            alerts.extend(e.timestamp for e in pipeline.process(image, t).events if e.is_alert)
-    return alerts
+            result = pipeline.process(image, t)  # type: ignore[arg-type]
+            out.alerts.extend(e.timestamp for e in result.events if e.is_alert)
+            interval = result.next_interval
+        out.cpu += time.process_time() - start
+        out.seconds = t
+        return interval
+
+    if path.is_dir():  # a folder of stills: no native timing, analysed at the base rate
+        for t, image in frames(path, rate.base_fps):
+            analyse(t, image)
+            out.frames += 1
+        out.seconds += 1.0 / rate.base_fps
+    else:
+        out.frames = replay_video(path, analyse, video_fps)
+        out.seconds += 1.0 / (video_fps or 30.0)
+    return out
+
+
+def _within(clip: Labelled, alerts: list[float], seconds: float) -> int:
+    """Falls of ``clip`` alerted on no later than ``seconds`` after their end."""
+    return sum(
+        1 for start, end in clip.falls if any(start - 0.5 <= t <= end + seconds for t in alerts)
+    )
 
 
 def _row(name: str, s: Score) -> str:
@@ -87,14 +147,32 @@ def _row(name: str, s: Score) -> str:
     )
 
 
+def _rate(args: argparse.Namespace, base: float | None = None) -> RateConfig:
+    if base is not None:
+        return RateConfig(base_fps=base)
+    return RateConfig(base_fps=args.fps, burst_fps=BURST_FPS if args.bursts else 0.0)
+
+
+def _cost_line(name: str, cost: Cost, reference: Cost | None) -> str:
+    frames, cpu = cost.per_minute()
+    ratio = ""
+    if reference is not None and reference.cpu > 0:
+        ratio = f"  {cpu / reference.per_minute()[1]:.2f} x fixed 1 fps CPU"
+    return f"  {name:<28} {frames:7.1f} frames/min  {cpu:6.2f} CPU s/min{ratio}"
+
+
 def main() -> None:
     """Run and print."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--model", default=load_catalog().default)
     parser.add_argument(
-        "--fps", type=float, default=DEFAULT_FPS, help="analysis rate (the integration's default)"
+        "--fps", type=float, default=DEFAULT_FPS, help="base analysis rate (the integration's)"
     )
+    parser.add_argument(
+        "--bursts", action="store_true", help=f"bursts of {BURST_FPS:g} fps (adaptive rate)"
+    )
+    parser.add_argument("--cost", action="store_true", help="also replay fixed 1, 2 and 5 fps")
     parser.add_argument("--split", choices=("all", "tune", "report"), default="all")
     parser.add_argument("--alerts-json", type=Path)
     parser.add_argument("--pairs", type=Path, default=FIXTURES / "pairs")
@@ -105,21 +183,30 @@ def main() -> None:
 
     spec = load_catalog().get(args.model)
     engine = PoseEngine.load(spec, MODELS / spec.file)
+    rate = _rate(args)
     overall, by_tag, alerts_by_clip = Score(), {}, {}
+    within = dict.fromkeys((1, 2, 5), 0)
+    everyday, all_cost = Cost(), Cost()
     header = (
         f"{'clip / tag':<52} {'det':>7} {'recall':>6} {'precision':>9} {'F1':>5} "
         f"{'false':>6} {'latency':>8}"
     )
     detector = "Ambianic baseline" if args.baseline else "fall detector"
-    print(f"{detector}, model {spec.name}, {args.fps:g} fps, dataset {args.dataset}")
+    bursts = f", bursts of {rate.burst_fps:g} fps" if rate.adaptive and not args.baseline else ""
+    print(f"{detector}, model {spec.name}, {args.fps:g} fps{bursts}, dataset {args.dataset}")
     print(header)
-    for clip, path, video_fps in read_sequences(args.dataset):
-        if not in_split(clip.seq_id, args.split):
-            continue
-        alerts = replay(engine, path, args.fps, video_fps, baseline=args.baseline)
+    clips = [c for c in read_sequences(args.dataset) if in_split(c[0].seq_id, args.split)]
+    for clip, path, video_fps in clips:
+        run = replay(engine, path, rate, video_fps, baseline=args.baseline)
+        alerts = run.alerts
         alerts_by_clip[clip.seq_id] = [round(t, 3) for t in alerts]
         score = score_clip(clip, alerts)
         overall.add(score)
+        for seconds in within:
+            within[seconds] += _within(clip, alerts, seconds)
+        for cost in (all_cost, everyday) if not clip.falls else (all_cost,):
+            cost.frames, cost.cpu = cost.frames + run.frames, cost.cpu + run.cpu
+            cost.seconds += run.seconds
         for tag in clip.tags:
             by_tag.setdefault(tag, Score()).add(score)
         print(_row(clip.seq_id, score), " alerts:", ", ".join(f"{t:.1f}" for t in alerts) or "-")
@@ -127,19 +214,50 @@ def main() -> None:
     for tag, score in sorted(by_tag.items()):
         print(_row(tag, score))
     print(_row("OVERALL", overall))
+    print(
+        "falls alerted within 1 / 2 / 5 s of their end: "
+        + " / ".join(f"{within[s]}" for s in within)
+        + f" of {overall.falls}"
+    )
+    print("cost (frames and CPU time per minute of video):")
+    reference = _fixed_costs(engine, clips, args) if args.cost else None
+    print(_cost_line("everyday clips, this run", everyday, reference))
+    print(_cost_line("all clips, this run", all_cost, None))
     if args.alerts_json:
         args.alerts_json.write_text(json.dumps(alerts_by_clip, indent=1))
     if args.pairs.exists():
-        print("\nAmbianic pairs regression:")
-        passed = 0
-        outcomes = run_pairs(engine, args.pairs)
-        for outcome in outcomes:
-            passed += outcome.ok
-            print(
-                f"  {outcome.test_id:<22} {'PASS' if outcome.ok else 'FAIL'}  "
-                f"expected {','.join(outcome.expected):<24} got {','.join(outcome.got)}"
-            )
-        print(f"  {passed}/{len(outcomes)} pairs pass")
+        _print_pairs(engine, args.pairs)
+
+
+def _fixed_costs(
+    engine: PoseEngine, clips: list[tuple[Labelled, Path, float | None]], args: argparse.Namespace
+) -> Cost:
+    """Print the cost of fixed 1, 2 and 5 fps on the everyday clips; return the 1 fps one."""
+    fixed = {}
+    for fps in (1.0, 2.0, 5.0):
+        cost = Cost()
+        for clip, path, video_fps in clips:
+            if not clip.falls:
+                run = replay(engine, path, _rate(args, fps), video_fps)
+                cost.frames, cost.cpu = cost.frames + run.frames, cost.cpu + run.cpu
+                cost.seconds += run.seconds
+        fixed[fps] = cost
+    for fps, cost in fixed.items():
+        print(_cost_line(f"everyday clips, fixed {fps:g} fps", cost, fixed[1.0]))
+    return fixed[1.0]
+
+
+def _print_pairs(engine: PoseEngine, pairs: Path) -> None:
+    print("\nAmbianic pairs regression:")
+    passed = 0
+    outcomes = run_pairs(engine, pairs)
+    for outcome in outcomes:
+        passed += outcome.ok
+        print(
+            f"  {outcome.test_id:<22} {'PASS' if outcome.ok else 'FAIL'}  "
+            f"expected {','.join(outcome.expected):<24} got {','.join(outcome.got)}"
+        )
+    print(f"  {passed}/{len(outcomes)} pairs pass")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from custom_components.fall_detection.const import (
     CONF_ACTIVE_SECONDS,
     CONF_BACKEND,
+    CONF_BURSTS,
     CONF_CAMERA,
     CONF_FPS,
     CONF_KEEP_IMAGES,
@@ -29,6 +30,7 @@ from tests.helpers import CAMERA, FrameFile, add_local_file_camera, camera_suben
 CAMERA_INPUT = {
     CONF_CAMERA: CAMERA,
     CONF_FPS: 2.0,
+    CONF_BURSTS: True,
     CONF_THRESHOLD: 0.6,
     CONF_ACTIVE_SECONDS: 60,
     CONF_LONG_LIE_SECONDS: 120,

@@ -450,3 +450,25 @@ async def test_per_frame_diagnostics_disabled_by_default(
         assert hass.states.get(entity_id) is None
     assert hass.states.get(PEOPLE).state == "1"
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.parametrize(("bursts", "expected"), [(True, 0.2), (False, 1.0)])
+async def test_bursts_look_faster_after_a_fast_drop(
+    hass: HomeAssistant,
+    model_dir: Path,
+    frames: FrameFile,
+    freezer: FrozenDateTimeFactory,
+    bursts: bool,
+    expected: float,
+) -> None:
+    """With "Look faster when someone goes down", a fall-like drop brings 5 fps for a moment."""
+    entry = await _setup(hass, camera_subentry(bursts=bursts))
+    coordinator = next(iter(entry.runtime_data.cameras.values()))
+    assert coordinator.update_interval == timedelta(seconds=1)
+    frames.show("fall_img_2.png")
+    await _tick(hass, freezer, 1.0)
+    assert coordinator.update_interval == timedelta(seconds=expected)
+    for _ in range(6):  # 1.2 s later the burst is over
+        await _tick(hass, freezer, coordinator.update_interval.total_seconds())
+    assert coordinator.update_interval == timedelta(seconds=1)
+    await hass.config_entries.async_unload(entry.entry_id)

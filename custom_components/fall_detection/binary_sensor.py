@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import CameraCoordinator, CameraState
+    from .coordinator import CameraCoordinator
     from .data import FallDetectionConfigEntry
+    from .state import CameraState
 
 PARALLEL_UPDATES = 0
 CHECK_SECONDS = 10

@@ -25,6 +25,7 @@ CONF_ROTATION: Final = "rotation"
 CONF_KEEP_IMAGES: Final = "keep_images"
 CONF_PROBLEM_SECONDS: Final = "problem_after_seconds"
 CONF_LONG_LIE_SECONDS: Final = "long_lie_seconds"
+CONF_BURSTS: Final = "bursts"
 
 DEFAULT_FPS: Final = 1.0
 MIN_FPS: Final = 0.2
@@ -51,3 +52,6 @@ MAX_BACKOFF_SECONDS: Final = 300
 # (a fall starts with someone in view; most rooms are empty most of the time).
 IDLE_AFTER_SECONDS: Final = 30
 IDLE_INTERVAL_SECONDS: Final = 3
+# Bursts share the inference thread fairly: a camera bursts at most up to its share of
+# BURST_BUDGET of the thread's time (cameras x measured seconds per frame / BURST_BUDGET).
+BURST_BUDGET: Final = 0.8

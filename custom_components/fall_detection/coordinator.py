@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.camera import async_get_image
@@ -23,8 +22,10 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.ulid import ulid_now
 
 from .const import (
+    BURST_BUDGET,
     CAMERA_TIMEOUT,
     CONF_ACTIVE_SECONDS,
+    CONF_BURSTS,
     CONF_CAMERA,
     CONF_FPS,
     CONF_KEEP_IMAGES,
@@ -46,11 +47,19 @@ from .const import (
     IDLE_INTERVAL_SECONDS,
     MAX_BACKOFF_SECONDS,
 )
-from .core.detector import DetectorConfig, FallEvent, FallEventType, FloorModel
+from .core.detector import (
+    BURST_FPS,
+    DetectorConfig,
+    FallEvent,
+    FallEventType,
+    FloorModel,
+    RateConfig,
+)
 from .core.errors import ImageError
 from .core.pipeline import FramePipeline, FrameResult
 from .core.render import make_thumbnail
 from .inference import FrameTimeout
+from .state import Analysis, CameraState, Detection
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigSubentry
@@ -62,63 +71,6 @@ if TYPE_CHECKING:
     from .inference import InferenceThread
 
 _LOGGER = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Detection:
-    """A fall event as Home Assistant sees it: with an id and a wall-clock time."""
-
-    detection_id: str
-    event_type: str
-    camera_entity_id: str
-    track_id: int
-    confidence: float
-    leaning_angle: float
-    reason: str
-    time: datetime
-    since: datetime | None = None  # a long lie: when the person was first seen on the floor
-
-    def as_event_data(self) -> dict[str, Any]:
-        """Attributes for the event entity and the bus event."""
-        since = {"since": self.since.isoformat()} if self.since is not None else {}
-        return since | {
-            "detection_id": self.detection_id,
-            "camera_entity_id": self.camera_entity_id,
-            "track_id": self.track_id,
-            "confidence": round(self.confidence, 3),
-            "leaning_angle": round(self.leaning_angle, 1),
-            "reason": self.reason,
-            "timestamp": self.time.isoformat(),
-        }
-
-
-@dataclass(slots=True)
-class CameraState:
-    """What the entities of one camera show."""
-
-    people: int = 0
-    inference_ms: float | None = None
-    analysed_fps: float | None = None
-    fall_active: bool = False
-    person_on_floor: bool = False
-    skipped_frames: int = 0
-    timed_out_frames: int = 0
-    analysed_frames: int = 0
-    new_detections: list[Detection] = field(default_factory=list)
-    last_detection: Detection | None = None
-    last_fall_image: bytes | None = None
-    last_fall_time: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Analysis:
-    people: int
-    events: list[FallEvent]
-    image: bytes | None
-    thumbnail: bytes | None
-    seconds: float
-    on_floor: bool = False
-    floor: dict[str, object] | None = None  # a snapshot of the learned floor, when due
 
 
 class CameraCoordinator(DataUpdateCoordinator[CameraState]):
@@ -160,8 +112,13 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
             alert_threshold=float(options.get(CONF_THRESHOLD, DEFAULT_THRESHOLD)),
             long_lie_seconds=float(options.get(CONF_LONG_LIE_SECONDS, DEFAULT_LONG_LIE_SECONDS)),
         )
+        bursts = bool(options.get(CONF_BURSTS, False))
         self.pipeline = FramePipeline(
-            engine, config, camera_rotation=int(options.get(CONF_ROTATION, "0")), floor=floor
+            engine,
+            config,
+            camera_rotation=int(options.get(CONF_ROTATION, "0")),
+            floor=floor,
+            rate=RateConfig(base_fps=self.fps, burst_fps=BURST_FPS if bursts else 0.0),
         )
         self._floor_store = floor_store
         self._floor_saved = self.started
@@ -211,7 +168,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         self._recover()
         return self._publish(analysis, now)
 
-    def _analyse(self, content: bytes, timestamp: float) -> _Analysis:
+    def _analyse(self, content: bytes, timestamp: float) -> Analysis:
         """Run in the inference executor: decode, pose, detector, render when needed."""
         start = time.perf_counter()
         result = self.pipeline.process(content, timestamp)
@@ -225,7 +182,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         floor = None
         if detector.floor.changed and timestamp - self._floor_saved >= FLOOR_SAVE_SECONDS:
             floor, self._floor_saved = self._floor_snapshot(), timestamp
-        return _Analysis(
+        return Analysis(
             len(result.pose.people),
             result.events,
             image,
@@ -233,6 +190,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
             time.perf_counter() - start,
             detector.person_on_floor,
             floor,
+            result.next_interval,
         )
 
     def _floor_snapshot(self) -> dict[str, object]:
@@ -264,7 +222,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         track = detector.busiest_track()
         return detector.recent(track) if track is not None else []
 
-    def _publish(self, analysis: _Analysis, now: float) -> CameraState:
+    def _publish(self, analysis: Analysis, now: float) -> CameraState:
         state = self.state
         if self._last_frame is not None and now > self._last_frame:
             rate = 1.0 / (now - self._last_frame)
@@ -278,7 +236,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
             self._last_person = now
         if not self._failures:  # a back-off keeps its own interval
             idle = now - self._last_person > IDLE_AFTER_SECONDS
-            self.update_interval = self._idle_interval if idle else self._interval
+            self.update_interval = self._idle_interval if idle else self._due(analysis)
         state.people = analysis.people
         state.person_on_floor = analysis.on_floor
         if analysis.floor is not None and self._floor_store is not None:
@@ -309,6 +267,20 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
             state.last_fall_time = dt_util.utcnow()
         state.fall_active = self._fall_until is not None and now < self._fall_until
         return state
+
+    def _due(self, analysis: Analysis) -> timedelta:
+        """The detector's next interval: the base rate, or a burst within this camera's share.
+
+        All cameras share one inference thread; a burst asks for frames no faster than
+        this camera's fair share of ``BURST_BUDGET`` of it allows.
+        """
+        base = self._interval.total_seconds()
+        if analysis.next_interval is None or analysis.next_interval >= base:
+            return self._interval
+        cameras = max(1, len(self.config_entry.runtime_data.cameras))
+        share = cameras * analysis.seconds / BURST_BUDGET
+        seconds = min(base, max(analysis.next_interval, share))
+        return timedelta(seconds=seconds)
 
     def _detection(self, event: FallEvent) -> Detection:
         key = (event.track_id, event.fall_timestamp)

@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import CameraCoordinator, CameraState
+    from .coordinator import CameraCoordinator
     from .data import FallDetectionConfigEntry
     from .learning import LearningManager
+    from .state import CameraState
 
 PARALLEL_UPDATES = 0
 

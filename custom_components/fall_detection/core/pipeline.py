@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from .detector import DetectorConfig, FallDetector, FallEvent, FloorModel
+from .detector import DetectorConfig, FallDetector, FallEvent, FloorModel, RateConfig
 from .preprocess import Decoded, ImageInput, open_image
 from .render import render
 from .rotation import estimate_upright_or_rotated
@@ -33,6 +33,8 @@ class FrameResult:
     pose: PoseResult
     events: list[FallEvent]
     frame: Decoded
+    next_interval: float = 1.0
+    """Seconds until the next frame should be analysed (the adaptive rate)."""
 
     def render(self) -> bytes:
         """JPEG of the frame with everyone drawn, the person of the first fall in red."""
@@ -60,17 +62,19 @@ class FramePipeline:
         rotate_retry: bool = True,
         camera_rotation: int = 0,
         floor: FloorModel | None = None,
+        rate: RateConfig | None = None,
     ) -> None:
         """Wrap ``engine`` with a fresh detector.
 
         ``camera_rotation`` (0, 90, 180, 270): how far the camera is turned
         clockwise; frames are turned back upright before anything else.
         ``floor``: the camera's floor as learned so far (kept by the caller).
+        ``rate``: base and burst analysis rates (``detector.rate``).
         """
         if camera_rotation not in CAMERA_ROTATIONS:
             raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")
         self.engine = engine
-        self.detector = FallDetector(config, floor=floor)
+        self.detector = FallDetector(config, floor=floor, rate=rate)
         self.rotate_retry = rotate_retry
         self.camera_rotation = camera_rotation
 
@@ -97,4 +101,4 @@ class FramePipeline:
         decoded = self.decode(image)
         pose = self.estimate(decoded)
         events = self.detector.update(pose.people, timestamp, decoded.source_size)
-        return FrameResult(timestamp, pose, events, decoded)
+        return FrameResult(timestamp, pose, events, decoded, self.detector.next_interval)

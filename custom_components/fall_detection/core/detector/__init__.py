@@ -4,9 +4,12 @@ from .ambianic import AmbianicHeuristic, BaselineVerdict
 from .fall import DetectorConfig, FallDetector, FallEvent, FallEventType
 from .floor import FloorError, FloorModel, FloorVerdict
 from .longlie import LongLie, LongLieMonitor
+from .rate import BURST_FPS, AdaptiveRate, RateConfig
 from .tracking import Track, Tracker
 
 __all__ = [
+    "BURST_FPS",
+    "AdaptiveRate",
     "AmbianicHeuristic",
     "BaselineVerdict",
     "DetectorConfig",
@@ -18,6 +21,7 @@ __all__ = [
     "FloorVerdict",
     "LongLie",
     "LongLieMonitor",
+    "RateConfig",
     "Track",
     "Tracker",
 ]

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from .features import Evidence, Observation, evidence
 from .floor import FloorModel
 from .longlie import LongLie, LongLieMonitor
+from .rate import AdaptiveRate, RateConfig
 from .rules import TrackState, slow_fall, stayed_down
 from .tracking import Track, Tracker
 
@@ -100,13 +101,21 @@ class FallDetector:
         config: DetectorConfig | None = None,
         scorer: Scorer | None = None,
         floor: FloorModel | None = None,
+        rate: RateConfig | None = None,
     ) -> None:
-        """Start with no history (and the camera's learned ``floor``, when there is one)."""
+        """Start with no history (and the camera's learned ``floor``, when there is one).
+
+        ``rate``: the analysis rate to ask for (``next_interval``); by default a fixed
+        1 frame per second (``rate.RateConfig``).
+        """
         self.config = config or DetectorConfig()
         self.tracker = Tracker(max_age=self.config.max_seconds)
         self.scorer = scorer
         self.floor = floor or FloorModel()
         self.long_lie = LongLieMonitor(self.floor, self.config.long_lie_seconds)
+        self.rate = AdaptiveRate(rate)
+        self.next_interval = self.rate.interval(float("-inf"))
+        """Seconds until the next frame should be analysed, as of the last update."""
         self._states: dict[int, TrackState] = {}
 
     def recent(self, track_id: int, seconds: float | None = None) -> list[tuple[float, FloatArray]]:
@@ -144,11 +153,15 @@ class FallDetector:
         cfg = self.config
         events: list[FallEvent] = []
         seen: list[tuple[int, Observation]] = []
+        pairs: list[tuple[Observation, Observation]] = []
         for track, person in self.tracker.update(people, timestamp):
             state = self._states.setdefault(track.track_id, TrackState())
             obs = Observation.of(person, timestamp, cfg.keypoint_threshold)
             seen.append((track.track_id, obs))
+            if state.history and obs.usable:
+                pairs.append((state.history[-1], obs))
             events.extend(self._observe(track, state, obs))
+        self.next_interval = self.rate.update(pairs, timestamp)
         lie = self.long_lie.update(seen, timestamp, frame_size, cfg.keypoint_threshold)
         if lie is not None:
             events.append(self._on_floor(lie))
@@ -166,6 +179,7 @@ class FallDetector:
         self.tracker.reset()
         self._states.clear()
         self.long_lie.reset()
+        self.rate.reset()
 
     @property
     def active_falls(self) -> list[FallEvent]:

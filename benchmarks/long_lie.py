@@ -1,0 +1,123 @@
+"""Long lie ("Person on the floor") on labelled clips, with each camera's floor learned first.
+
+The clips are short (a few seconds after the fall), so the long lie is measured with
+--seconds 3 instead of the integration's 60. A running camera has learned its floor from
+the people it saw before; here each clip's floor is learned, label-free, from the feet of
+the people standing and walking in the *other* clips of the same camera view. Views are
+found without labels either: clips whose first frames look alike (correlation of 32 x 24
+grey thumbnails above 0.8) share a view.
+
+Prints, per kind of clip: how many raised "person on the floor". Falls with at least
+--seconds + 1 s of video after the fall's end and clips of someone lying down on the
+floor on purpose should; lying on a bed or sofa and every other everyday clip must not.
+
+Usage: .venv/bin/python benchmarks/long_lie.py [DATASET_DIR] [--seconds 3] [--fps 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from accuracy import read_sequences
+from common import FIXTURES, MODELS
+from core.catalog import load_catalog
+from core.detector import DetectorConfig, FallEventType, FloorModel
+from core.engine import PoseEngine
+from core.pipeline import FramePipeline
+from core.video import frames
+from PIL import Image
+
+if TYPE_CHECKING:
+    from core.evaluation import Labelled
+
+SAME_VIEW = 0.8
+LEARN_FPS = 2.0
+
+
+def _signature(path: Path, video_fps: float | None) -> np.ndarray:
+    for _t, image in frames(path, 1.0, video_fps):
+        grey = Image.fromarray(np.asarray(image)).convert("L").resize((32, 24))
+        values = np.asarray(grey, dtype=np.float64).ravel()
+        values -= values.mean()
+        return values / (np.linalg.norm(values) + 1e-9)
+    return np.zeros(32 * 24)
+
+
+def views(clips: list[tuple[Labelled, Path, float | None]]) -> list[int]:
+    """A view number per clip: clips whose first frames correlate above SAME_VIEW share one."""
+    signatures: list[np.ndarray] = []
+    out = []
+    for _clip, path, video_fps in clips:
+        sig = _signature(path, video_fps)
+        scores = [float(s @ sig) for s in signatures]
+        if scores and max(scores) > SAME_VIEW:
+            out.append(int(np.argmax(scores)))
+        else:
+            signatures.append(sig)
+            out.append(len(signatures) - 1)
+    return out
+
+
+def learned_counts(engine: PoseEngine, path: Path, video_fps: float | None) -> np.ndarray:
+    """The floor one clip teaches (feet of its standing and walking people)."""
+    floor = FloorModel()
+    pipeline = FramePipeline(engine, DetectorConfig(long_lie_seconds=1e9), floor=floor)
+    for t, image in frames(path, LEARN_FPS, video_fps):
+        pipeline.process(image, t)
+    return floor.counts
+
+
+def kind(clip: Labelled, duration: float, seconds: float) -> str:
+    """Which row a clip counts in."""
+    if clip.falls:
+        return "fall, long enough" if duration - clip.falls[0][1] >= seconds + 1 else "fall, short"
+    if "lying_on_floor_deliberate" in clip.tags:
+        return "lying on the floor on purpose"
+    if "lying_on_bed_or_sofa" in clip.tags:
+        return "lying on a bed or sofa (must be 0)"
+    return "other everyday (must be 0)"
+
+
+def main() -> None:
+    """Run and print."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("dataset", type=Path, nargs="?", default=FIXTURES / "benchmark")
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--fps", type=float, default=1.0)
+    args = parser.parse_args()
+    spec = load_catalog().get(load_catalog().default)
+    engine = PoseEngine.load(spec, MODELS / spec.file)
+    clips = read_sequences(args.dataset)
+    view_of = views(clips)
+    counts = [learned_counts(engine, path, fps) for _clip, path, fps in clips]
+    by_view: dict[int, list[int]] = defaultdict(list)
+    for index, view in enumerate(view_of):
+        by_view[view].append(index)
+    rows: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    print(f"long lie after {args.seconds:g} s, {args.fps:g} fps, {len(by_view)} camera views")
+    for index, (clip, path, video_fps) in enumerate(clips):
+        others = [i for i in by_view[view_of[index]] if i != index]
+        floor = FloorModel(np.sum([counts[i] for i in others], axis=0) if others else None)
+        config = DetectorConfig(long_lie_seconds=args.seconds)
+        pipeline = FramePipeline(engine, config, floor=floor)
+        fired, last = [], 0.0
+        for t, image in frames(path, args.fps, video_fps):
+            events = pipeline.process(image, t).events
+            fired += [e.timestamp for e in events if e.type is FallEventType.ON_FLOOR]
+            last = t
+        row = kind(clip, last, args.seconds)
+        rows[row][0] += 1
+        rows[row][1] += bool(fired)
+        note = "floor known" if floor.known else "floor not learned"
+        print(f"  {clip.seq_id:<40} {row:<36} {note:<18} on floor at: {fired or '-'}")
+    print("summary:")
+    for row, (total, raised) in sorted(rows.items()):
+        print(f"  {row:<40} {raised:>3} of {total}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""The adaptive analysis rate: bursts while someone goes down fast, and the replay that uses it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from custom_components.fall_detection.core.detector import (
+    BURST_FPS,
+    FallDetector,
+    RateConfig,
+)
+from custom_components.fall_detection.core.engine import PoseEngine
+from custom_components.fall_detection.core.pipeline import FramePipeline
+from custom_components.fall_detection.core.video import replay_video
+from tests.core.synthetic import body
+from tests.paths import FIXTURES, require
+
+EngineFactory = Callable[[str], PoseEngine]
+BURSTS = RateConfig(base_fps=1.0, burst_fps=BURST_FPS, burst_seconds=1.0)
+
+
+def test_fixed_rate_by_default() -> None:
+    detector = FallDetector()
+    assert detector.next_interval == 1.0
+    detector.update((body((300, 300)),), 0.0)
+    detector.update((body((320, 420), tilt=85, legs=False),), 1.0)
+    assert detector.next_interval == 1.0
+
+
+def test_burst_while_going_down_then_back_to_the_base_rate() -> None:
+    detector = FallDetector(rate=BURSTS)
+    for second in range(3):
+        detector.update((body((300, 300)),), float(second))
+        assert detector.next_interval == 1.0  # standing still: the base rate
+    detector.update((body((300, 380), tilt=50),), 3.0)  # hips 0.8 torso lower, turning
+    assert detector.next_interval == 1.0 / BURST_FPS
+    lying = body((320, 420), tilt=85, legs=False)
+    t, frames = 3.0, 0
+    while detector.next_interval < 1.0 and t < 10.0:
+        t += detector.next_interval
+        detector.update((lying,), t)
+        frames += 1
+    # The turn to lying at 3.2 s is the last fast change: 1 s of bursts after it, then back.
+    assert 4.2 <= t <= 4.4
+    assert frames == 6
+    assert detector.next_interval == 1.0
+    assert detector.rate.bursting(t) is False
+
+
+def test_small_moves_and_slow_changes_do_not_burst() -> None:
+    detector = FallDetector(rate=BURSTS)
+    for second in range(10):  # swaying a little
+        detector.update((body((300 + 5 * (second % 2), 300), tilt=5 * (second % 3)),), second)
+        assert detector.next_interval == 1.0
+    detector.update((body((300, 400)),), 12.0)  # lower, but over 2 s: no speed known
+    assert detector.next_interval == 1.0
+
+
+def test_replay_asks_for_frames_as_the_detector_wants(engine_factory: EngineFactory) -> None:
+    """A real UR fall: bursts analyse more frames than the base rate, and still alert."""
+    clip = require(FIXTURES / "benchmark" / "urfd" / "fall-01-cam0-rgb.mp4")
+    counts, alerts = {}, {}
+    for name, rate in (("fixed", RateConfig()), ("bursts", BURSTS)):
+        pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=rate)
+        times: list[float] = []
+        found: list[float] = []
+
+        def analyse(
+            t: float,
+            image: np.ndarray,
+            p: FramePipeline = pipeline,
+            times: list[float] = times,
+            found: list[float] = found,
+        ) -> float:
+            result = p.process(image, t)
+            times.append(t)
+            found.extend(e.timestamp for e in result.events if e.is_alert)
+            return result.next_interval
+
+        counts[name] = replay_video(clip, analyse, 30.0)
+        alerts[name] = found
+        gaps = np.diff(times)
+        assert gaps.min() >= (0.999 / BURST_FPS if name == "bursts" else 0.999)
+    assert counts["fixed"] == 6  # 5.33 s at 1 fps: 0, 1, ... 5
+    assert counts["bursts"] > counts["fixed"]
+    assert alerts["fixed"]
+    assert alerts["bursts"]
+    assert min(alerts["bursts"]) <= min(alerts["fixed"])  # never later than at 1 fps
