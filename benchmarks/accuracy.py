@@ -11,6 +11,9 @@ overall and per tag; alerts within 1, 2 and 5 s of the fall's end; frames and
 CPU time per analysed minute of everyday video (--cost adds fixed 1, 2 and 5 fps
 for comparison); then the Ambianic pairs regression table.
 
+DATASET_DIR may also be one video file with no fall in it (the doorbell clip of
+../shared/fixtures/negatives): its alerts are false alarms.
+
 Usage: .venv/bin/python benchmarks/accuracy.py DATASET_DIR [--model NAME] [--fps N]
        [--bursts] [--cost] [--split all|tune|report] [--alerts-json FILE] [--pairs DIR]
        [--baseline]
@@ -52,6 +55,8 @@ def in_split(seq_id: str, split: str) -> bool:
 
 def read_sequences(folder: Path) -> list[tuple[Labelled, Path, float | None]]:
     """Clips with their labels, file and frame rate."""
+    if folder.is_file():  # one unlabelled clip: everyday footage (no fall in it)
+        return [(Labelled(folder.name, (), ("everyday",)), folder, None)]
     clips = []
     with (folder / "sequences.csv").open() as stream:
         for row in csv.DictReader(stream):

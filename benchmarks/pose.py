@@ -1,0 +1,174 @@
+"""Pose stage: is the fallen person's lying torso found, and at what cost per frame.
+
+For each pose pipeline (today's first) on the chosen backend:
+
+- post-fall frames: every fall clip of ../shared/fixtures/benchmark and
+  ../shared/fixtures/clips is read at 5 fps; in each frame from ``fall_end_s`` to
+  ``fall_end_s + 2 s`` the fallen person's torso counts as found lying when someone in the
+  frame has a torso more than 60 degrees from vertical whose hip midpoint lies within the
+  faller's box before the fall, grown by the box's height on every side (nobody lands
+  further than their own height from where they stood). The faller is the biggest person
+  of the last frame before ``fall_start_s`` with a usable torso. No hand labels are used.
+- ../shared/fixtures/fall_dataset: share of ``fall/`` images with a lying torso found on
+  anyone, and of ``not-fall/`` images wrongly showing one (byte-duplicates counted once).
+- time per frame: median of ``--runs`` on a one-person frame and an empty room.
+
+Usage: .venv/bin/python benchmarks/pose.py [--backend litert|portable] [--runs 20]
+       [--pipelines today,upright,tracked]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from accuracy import read_sequences
+from common import FIXTURES, MODELS
+from core.backends import BackendKind
+from core.catalog import load_catalog
+from core.engine import PoseEngine
+from core.geometry import hip_y, spine
+from core.pipeline import FramePipeline
+from core.preprocess import Decoded
+from core.types import Box, Person, PoseResult
+from core.video import frames
+
+LYING = 60.0
+MIN_SCORE = 0.11
+FPS = 5.0
+AFTER = 2.0
+
+type Estimator = Callable[[Decoded], PoseResult]
+
+
+def lying(person: Person) -> bool:
+    """Torso more than 60 degrees from vertical."""
+    tilt = spine(person, MIN_SCORE).tilt
+    return tilt is not None and tilt > LYING
+
+
+def _hip_x(person: Person) -> float | None:
+    kps = person.keypoints[[11, 12]]
+    good = kps[kps[:, 2] > MIN_SCORE]
+    return float(good[:, 0].mean()) if len(good) else None
+
+
+def on_faller(person: Person, before: Box) -> bool:
+    """The person's hips lie within the faller's earlier box grown by its height."""
+    x, y = _hip_x(person), hip_y(person, MIN_SCORE)
+    if x is None or y is None:
+        return False
+    grow = before.height
+    return (
+        before.xmin - grow <= x <= before.xmax + grow
+        and before.ymin - grow <= y <= before.ymax + grow
+    )
+
+
+def post_fall(make: Callable[[], FramePipeline], use: str) -> tuple[int, int]:
+    """(frames with the faller's torso found lying, post-fall frames) over all fall clips."""
+    found = total = 0
+    for folder in (FIXTURES / "benchmark", FIXTURES / "clips"):
+        for clip, path, video_fps in read_sequences(folder):
+            if not clip.falls:
+                continue
+            start, end = clip.falls[0]
+            pipeline, before = make(), None
+            for t, image in frames(path, FPS, video_fps):
+                if t > end + AFTER:
+                    break
+                result = estimate(pipeline, use, pipeline.decode(image), t)
+                if t < start:
+                    usable = [p for p in result.people if spine(p, MIN_SCORE).tilt is not None]
+                    if usable:
+                        before = max(usable, key=lambda p: p.box.height * p.box.width).box
+                elif t >= end:
+                    total += 1
+                    found += before is not None and any(
+                        lying(p) and on_faller(p, before) for p in result.people
+                    )
+    return found, total
+
+
+def estimate(pipeline: FramePipeline, use: str, decoded: Decoded, t: float) -> PoseResult:
+    """One frame through the pipeline variant ``use``."""
+    if use == "upright":
+        return pipeline.engine.estimate(decoded)
+    if use == "tracked":
+        return pipeline.estimate(decoded, t)
+    return pipeline.estimate(decoded)
+
+
+def still_images(pipeline: FramePipeline, use: str) -> tuple[float, float, int, int]:
+    """(share of fall/ with a lying torso, share of not-fall/ with one, counts)."""
+    folder = FIXTURES / "fall_dataset"
+    seen: set[tuple[str, str]] = set()
+    hits = {"fall": [0, 0], "not-fall": [0, 0]}
+    with (folder / "manifest.csv").open() as stream:
+        for row in csv.DictReader(stream):
+            key = (row["label"], row["sha256"])
+            if key in seen:
+                continue
+            seen.add(key)
+            pipeline.detector.reset()
+            result = estimate(
+                pipeline, use, pipeline.decode((folder / row["file"]).read_bytes()), 0
+            )
+            hits[row["label"]][0] += any(lying(p) for p in result.people)
+            hits[row["label"]][1] += 1
+    fall, not_fall = hits["fall"], hits["not-fall"]
+    return fall[0] / fall[1], not_fall[0] / not_fall[1], fall[1], not_fall[1]
+
+
+def timing(pipeline: FramePipeline, use: str, image: Path, runs: int) -> float:
+    """Median milliseconds per frame (decoded), the pipeline variant's pose stage only."""
+    decoded = pipeline.decode(image.read_bytes())
+    times = []
+    for run in range(runs + 3):
+        start = time.perf_counter()
+        estimate(pipeline, use, decoded, float(run))
+        if run >= 3:  # warm-up
+            times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    """Run and print."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backend", choices=("litert", "portable"), default="litert")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--pipelines", default="today,upright")
+    args = parser.parse_args()
+    catalog = load_catalog()
+    spec = catalog.get(catalog.default)
+    engine = PoseEngine.load(spec, MODELS / spec.file, BackendKind(args.backend))
+    person = FIXTURES / "pairs" / "images" / "fall_img_1.png"
+    empty = FIXTURES / "pairs" / "images" / "background.jpg"
+    print(f"pose stage, model {spec.name}, backend {args.backend}")
+    print(
+        f"{'pipeline':<10} {'post-fall lying torso':>22} {'fall/ lying':>12} "
+        f"{'not-fall/ lying':>16} {'ms one person':>14} {'ms empty room':>14}"
+    )
+    for use in args.pipelines.split(","):
+
+        def make(use: str = use) -> FramePipeline:
+            return FramePipeline(engine, crops=use == "tracked")
+
+        found, total = post_fall(make, use)
+        fall, not_fall, n_fall, n_not = still_images(make(), use)
+        one = timing(make(), use, person, args.runs)
+        room = timing(make(), use, empty, args.runs)
+        print(
+            f"{use:<10} {found:>4}/{total:<4} {found / max(total, 1):>12.0%} "
+            f"{fall:>11.0%} {not_fall:>15.0%} {one:>14.1f} {room:>14.1f}"
+        )
+    print(f"(fall/: {n_fall} distinct images, not-fall/: {n_not}; goals: post-fall >= 90 %,")
+    print(" fall/ >= 85 % with not-fall/ <= 10 %, empty room no dearer, one person <= 2x today)")
+
+
+if __name__ == "__main__":
+    main()
