@@ -13,8 +13,11 @@ For each pose pipeline (today's first) on the chosen backend:
   anyone, and of ``not-fall/`` images wrongly showing one (byte-duplicates counted once).
 - time per frame: median of ``--runs`` on a one-person frame and an empty room.
 
+Pipelines: ``today`` (the whole frame, retried turned by 90 degrees each way when no torso
+is confident) and ``upright`` (the whole frame only).
+
 Usage: .venv/bin/python benchmarks/pose.py [--backend litert|portable] [--runs 20]
-       [--pipelines today,upright,tracked]
+       [--model NAME] [--pipelines today,upright]
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def post_fall(make: Callable[[], FramePipeline], use: str) -> tuple[int, int]:
             for t, image in frames(path, FPS, video_fps):
                 if t > end + AFTER:
                     break
-                result = estimate(pipeline, use, pipeline.decode(image), t)
+                result = estimate(pipeline, use, pipeline.decode(image))
                 if t < start:
                     usable = [p for p in result.people if spine(p, MIN_SCORE).tilt is not None]
                     if usable:
@@ -94,12 +97,10 @@ def post_fall(make: Callable[[], FramePipeline], use: str) -> tuple[int, int]:
     return found, total
 
 
-def estimate(pipeline: FramePipeline, use: str, decoded: Decoded, t: float) -> PoseResult:
+def estimate(pipeline: FramePipeline, use: str, decoded: Decoded) -> PoseResult:
     """One frame through the pipeline variant ``use``."""
     if use == "upright":
         return pipeline.engine.estimate(decoded)
-    if use == "tracked":
-        return pipeline.estimate(decoded, t)
     return pipeline.estimate(decoded)
 
 
@@ -130,7 +131,7 @@ def timing(pipeline: FramePipeline, use: str, image: Path, runs: int) -> float:
     times = []
     for run in range(runs + 3):
         start = time.perf_counter()
-        estimate(pipeline, use, decoded, float(run))
+        estimate(pipeline, use, decoded)
         if run >= 3:  # warm-up
             times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
@@ -142,9 +143,10 @@ def main() -> None:
     parser.add_argument("--backend", choices=("litert", "portable"), default="litert")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--pipelines", default="today,upright")
+    parser.add_argument("--model", default=None)
     args = parser.parse_args()
     catalog = load_catalog()
-    spec = catalog.get(catalog.default)
+    spec = catalog.get(args.model or catalog.default)
     engine = PoseEngine.load(spec, MODELS / spec.file, BackendKind(args.backend))
     person = FIXTURES / "pairs" / "images" / "fall_img_1.png"
     empty = FIXTURES / "pairs" / "images" / "background.jpg"
@@ -155,8 +157,8 @@ def main() -> None:
     )
     for use in args.pipelines.split(","):
 
-        def make(use: str = use) -> FramePipeline:
-            return FramePipeline(engine, crops=use == "tracked")
+        def make() -> FramePipeline:
+            return FramePipeline(engine)
 
         found, total = post_fall(make, use)
         fall, not_fall, n_fall, n_not = still_images(make(), use)

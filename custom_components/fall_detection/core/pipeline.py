@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from .crop import CropTracker
 from .detector import DetectorConfig, FallDetector, FallEvent, FloorModel, RateConfig
 from .preprocess import Decoded, ImageInput, open_image
 from .render import render
@@ -64,7 +63,6 @@ class FramePipeline:
         camera_rotation: int = 0,
         floor: FloorModel | None = None,
         rate: RateConfig | None = None,
-        crops: bool = False,
     ) -> None:
         """Wrap ``engine`` with a fresh detector.
 
@@ -72,8 +70,6 @@ class FramePipeline:
         clockwise; frames are turned back upright before anything else.
         ``floor``: the camera's floor as learned so far (kept by the caller).
         ``rate``: base and burst analysis rates (``detector.rate``).
-        ``crops``: look first where the person was (``crop.CropTracker``), single-pose
-        models only (a multi-person model sees everyone in the whole frame anyway).
         """
         if camera_rotation not in CAMERA_ROTATIONS:
             raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")
@@ -81,9 +77,6 @@ class FramePipeline:
         self.detector = FallDetector(config, floor=floor, rate=rate)
         self.rotate_retry = rotate_retry
         self.camera_rotation = camera_rotation
-        threshold = self.detector.config.keypoint_threshold
-        single = engine.spec.family == "movenet_singlepose"
-        self.crops = CropTracker(threshold, threshold) if crops and single else None
 
     def decode(self, image: ImageInput) -> Decoded:
         """Decode at reduced size and turn upright."""
@@ -95,31 +88,17 @@ class FramePipeline:
         w, h = decoded.source_size
         return Decoded(turned, (h, w) if self.camera_rotation in (90, 270) else (w, h))
 
-    def estimate(
-        self, image: ImageInput | Decoded, timestamp: float | None = None
-    ) -> PoseResult:
-        """Poses in one frame.
-
-        With ``crops`` and a timestamp, first where the person was; else the whole frame,
-        retried on the turned frame when no torso is confident.
-        """
+    def estimate(self, image: ImageInput | Decoded) -> PoseResult:
+        """Poses in one frame, retried on the turned frame when no torso is confident."""
         decoded = image if isinstance(image, Decoded) else self.decode(image)
-        if self.crops is not None and timestamp is not None:
-            found = self.crops.estimate(self.engine, decoded, timestamp, None)
-            if found is not None:
-                return found
         if not self.rotate_retry:
-            result = self.engine.estimate(decoded)
-        else:
-            threshold = self.detector.config.keypoint_threshold
-            result = estimate_upright_or_rotated(self.engine, decoded, threshold, threshold)
-        if self.crops is not None and timestamp is not None:
-            self.crops.remember(result, timestamp)
-        return result
+            return self.engine.estimate(decoded)
+        threshold = self.detector.config.keypoint_threshold
+        return estimate_upright_or_rotated(self.engine, decoded, threshold, threshold)
 
-    def process(self, image: ImageInput | Decoded, timestamp: float) -> FrameResult:
+    def process(self, image: ImageInput, timestamp: float) -> FrameResult:
         """Analyse one frame taken at ``timestamp`` (seconds, any origin)."""
-        decoded = image if isinstance(image, Decoded) else self.decode(image)
-        pose = self.estimate(decoded, timestamp)
+        decoded = self.decode(image)
+        pose = self.estimate(decoded)
         events = self.detector.update(pose.people, timestamp, decoded.source_size)
         return FrameResult(timestamp, pose, events, decoded, self.detector.next_interval)
