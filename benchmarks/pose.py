@@ -116,9 +116,8 @@ def still_images(pipeline: FramePipeline, use: str) -> tuple[float, float, int, 
                 continue
             seen.add(key)
             pipeline.detector.reset()
-            result = estimate(
-                pipeline, use, pipeline.decode((folder / row["file"]).read_bytes()), 0
-            )
+            decoded = pipeline.decode((folder / row["file"]).read_bytes())
+            result = estimate(pipeline, use, decoded)
             hits[row["label"]][0] += any(lying(p) for p in result.people)
             hits[row["label"]][1] += 1
     fall, not_fall = hits["fall"], hits["not-fall"]
