@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 
 from custom_components.fall_detection.core import cli
+from custom_components.fall_detection.core.detector import FloorModel
 from tests.paths import FIXTURES, MODELS, PAIRS, require
 
 
@@ -59,3 +62,43 @@ def test_clip_as_camera_stills() -> None:
     with Image.open(io.BytesIO(stills[0])) as image:
         assert image.format == "JPEG"
         assert image.width == 320
+
+
+def test_floor_is_learned_written_and_drawn(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Le2i, people walking: the floor file grows over two runs; the video shows it in blue."""
+    floor = tmp_path / "floor.json"
+    first = require(FIXTURES / "benchmark" / "le2i" / "Coffee_room_01_video_01.mp4")
+    second = require(FIXTURES / "benchmark" / "le2i" / "Coffee_room_01_video_02.mp4")
+    assert cli.main([str(first), "--floor", str(floor), "--fps", "5"]) == 0
+    learned = FloorModel.from_dict(json.loads(floor.read_text()))
+    assert learned.samples > 0
+    out = tmp_path / "annotated.mp4"
+    assert cli.main([str(second), "--floor", str(floor), "--annotate", str(out), "--fps", "5"]) == 0
+    again = FloorModel.from_dict(json.loads(floor.read_text()))
+    assert again.samples > learned.samples
+    assert "learned floor" in capsys.readouterr().out
+    mask = again.mask()
+    assert mask is not None
+    with av.open(str(out)) as container:
+        last = list(container.decode(video=0))[-1].to_ndarray(format="rgb24").astype(float)
+    rows, cols = mask.shape
+    h, w = last.shape[0] // rows, last.shape[1] // cols
+    cells = [
+        last[r * h : (r + 1) * h, c * w : (c + 1) * w] for r in range(rows) for c in range(cols)
+    ]
+    blue = [float(cell[..., 2].mean() - cell[..., 0].mean()) for cell in cells]
+    floor_blue = np.mean([b for b, m in zip(blue, mask.ravel(), strict=True) if m])
+    other_blue = np.mean([b for b, m in zip(blue, mask.ravel(), strict=True) if not m])
+    assert floor_blue > other_blue + 20  # the learned floor is tinted blue
+
+
+def test_damaged_floor_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    floor = tmp_path / "floor.json"
+    floor.write_text('{"version": 1, "grid": [24, 32], "cells": [[0, 0, NaN]]}')
+    clip = require(FIXTURES / "clips" / "Subject1_fall_15.mp4")
+    assert cli.main([str(clip), "--floor", str(floor)]) == 2
+    assert "is not a learned floor" in capsys.readouterr().err

@@ -4,6 +4,12 @@ For people tuning thresholds on their own footage, without Home Assistant::
 
     scripts/detect VIDEO_OR_FOLDER [--model NAME] [--fps 2] [--threshold 0.5]
                    [--backend auto|litert|portable] [--annotate OUT.mp4]
+                   [--floor FLOOR.json] [--long-lie SECONDS]
+
+The annotated video draws everyone found, the person of a fall in red, and the floor
+the detector has learned so far in blue. --floor starts from a learned floor (a file of
+``<config>/fall_detection/floor/``, or one this tool wrote) and writes the floor learned
+by the end back to it.
 
 Timestamps come from the frame index (video) or --fps (image folder). Models
 are found like the integration finds them; FALL_DETECTION_MODEL_DIR names a
@@ -13,13 +19,14 @@ folder holding them.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .backends import BackendKind
 from .catalog import load_catalog
-from .detector import DetectorConfig
+from .detector import DetectorConfig, FloorError, FloorModel
 from .engine import PoseEngine
 from .errors import FallDetectionError
 from .pipeline import FramePipeline
@@ -41,6 +48,10 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threshold", type=float, default=0.5, help="alert threshold")
     parser.add_argument("--rotation", type=int, default=0, choices=(0, 90, 180, 270))
     parser.add_argument("--annotate", type=Path, help="write an annotated video (MPEG-4) here")
+    parser.add_argument("--floor", type=Path, help="learned floor to start from and update")
+    parser.add_argument(
+        "--long-lie", type=float, default=60.0, help="seconds on the floor for person_on_floor"
+    )
     return parser.parse_args(argv)
 
 
@@ -54,9 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FallDetectionError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    pipeline = FramePipeline(
-        engine, DetectorConfig(alert_threshold=args.threshold), camera_rotation=args.rotation
-    )
+    try:
+        floor = _read_floor(args.floor)
+    except FloorError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    config = DetectorConfig(alert_threshold=args.threshold, long_lie_seconds=args.long_lie)
+    pipeline = FramePipeline(engine, config, camera_rotation=args.rotation, floor=floor)
     writer = None
     analysed = alerts = 0
     try:
@@ -72,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             if args.annotate is not None:
                 writer = writer or _Writer(args.annotate, args.fps)
-                writer.add(result.render())
+                writer.add(result.render(show_floor=True))
     except FallDetectionError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -80,7 +95,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if writer is not None:
             writer.close()
     print(f"{analysed} frames analysed with {spec.name} on {engine.backend.kind}; {alerts} fall(s)")
+    if args.floor is not None:
+        args.floor.write_text(json.dumps(floor.to_dict()))
+        print(f"learned floor ({floor.samples:.0f} feet seen) written to {args.floor}")
     return 0
+
+
+def _read_floor(path: Path | None) -> FloorModel:
+    """The floor stored at ``path`` (empty when there is none yet)."""
+    if path is None or not path.exists():
+        return FloorModel()
+    try:
+        return FloorModel.from_dict(json.loads(path.read_text()))
+    except (OSError, ValueError) as err:
+        raise FloorError(f"{path} is not a learned floor: {err}") from err
 
 
 class _Writer:

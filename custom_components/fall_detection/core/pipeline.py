@@ -13,6 +13,9 @@ from .render import render
 from .rotation import estimate_upright_or_rotated
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from .engine import PoseEngine
     from .types import PoseResult
 
@@ -35,15 +38,21 @@ class FrameResult:
     frame: Decoded
     next_interval: float = 1.0
     """Seconds until the next frame should be analysed (the adaptive rate)."""
+    floor: npt.NDArray[np.bool_] | None = None
+    """The camera's learned floor cells after this frame (None until learned)."""
 
-    def render(self) -> bytes:
-        """JPEG of the frame with everyone drawn, the person of the first fall in red."""
+    def render(self, *, show_floor: bool = False) -> bytes:
+        """JPEG of the frame with everyone drawn, the person of the first fall in red.
+
+        ``show_floor``: tint the learned floor (the command line's annotated video).
+        """
         alert = next((e for e in self.events if e.is_alert), None)
         return render(
             self.frame.image,
             self.pose.people,
             alert.person if alert else None,
             source_size=self.frame.source_size,
+            floor=self.floor if show_floor else None,
         )
 
 
@@ -101,4 +110,11 @@ class FramePipeline:
         decoded = self.decode(image)
         pose = self.estimate(decoded)
         events = self.detector.update(pose.people, timestamp, decoded.source_size)
-        return FrameResult(timestamp, pose, events, decoded, self.detector.next_interval)
+        return FrameResult(
+            timestamp,
+            pose,
+            events,
+            decoded,
+            self.detector.next_interval,
+            self.detector.floor.mask(),
+        )

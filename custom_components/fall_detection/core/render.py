@@ -10,6 +10,9 @@ from PIL import Image, ImageDraw
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    import numpy as np
+    import numpy.typing as npt
+
     from .types import Person
 
 SKELETON: Final = (
@@ -19,6 +22,7 @@ SKELETON: Final = (
 FALL_COLOUR: Final = (230, 40, 40)
 PERSON_COLOUR: Final = (40, 200, 80)
 MAX_SIDE: Final = 1280
+FLOOR_TINT: Final = (40, 120, 255, 70)  # the learned floor, drawn translucent blue
 
 
 def render(
@@ -29,18 +33,35 @@ def render(
     source_size: tuple[int, int] | None = None,
     min_score: float = 0.2,
     quality: int = 85,
+    floor: npt.NDArray[np.bool_] | None = None,
 ) -> bytes:
     """Return a JPEG of ``image`` with each skeleton drawn; ``highlight`` in red with its box.
 
     People are in pixels of the original frame (``source_size``, default the
     image's own size); ``image`` may be that frame decoded at reduced size.
+    ``floor``: the camera's learned floor cells (rows x columns over the image), tinted.
     """
     canvas = image.convert("RGB")
     if canvas is image:
         canvas = canvas.copy()
     if max(canvas.size) > MAX_SIDE:
         canvas.thumbnail((MAX_SIDE, MAX_SIDE))
+    if floor is not None:
+        canvas = _tint_floor(canvas, floor)
     return _draw(canvas, people, highlight, min_score, quality, source_size or image.size)
+
+
+def _tint_floor(canvas: Image.Image, floor: npt.NDArray[np.bool_]) -> Image.Image:
+    rows, cols = floor.shape
+    overlay = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    cw, ch = canvas.width / cols, canvas.height / rows
+    for row in range(rows):
+        for col in range(cols):
+            if floor[row, col]:
+                box = [col * cw, row * ch, (col + 1) * cw - 1, (row + 1) * ch - 1]
+                draw.rectangle(box, fill=FLOOR_TINT)
+    return Image.alpha_composite(canvas.convert("RGBA"), overlay).convert("RGB")
 
 
 def make_thumbnail(jpeg: bytes, side: int = 320, quality: int = 80) -> bytes:

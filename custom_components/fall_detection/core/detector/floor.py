@@ -115,6 +115,10 @@ class FloorModel:
                 total += padded[dy : dy + ROWS, dx : dx + COLUMNS]
         return total
 
+    def mask(self) -> npt.NDArray[np.bool_] | None:
+        """Floor cells (``ROWS`` x ``COLUMNS``), or None while the floor is not learned."""
+        return self.support() >= SUPPORT if self.known else None
+
     def judge(self, person: Person, size: tuple[int, int], min_score: float) -> FloorVerdict:
         """Whether ``person`` (lying) rests on the floor: their torso and legs on floor cells."""
         if not self.known:
