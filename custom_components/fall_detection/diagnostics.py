@@ -26,6 +26,7 @@ async def async_get_config_entry_diagnostics(
     cameras = []
     for coordinator in data.cameras.values():
         state = coordinator.state
+        floor = coordinator.pipeline.detector.floor
         cameras.append(
             {
                 "settings": async_redact_data(dict(coordinator.subentry.data), TO_REDACT),
@@ -34,6 +35,9 @@ async def async_get_config_entry_diagnostics(
                 "inference_ms": state.inference_ms,
                 "analysed_fps": state.analysed_fps,
                 "fall_active": state.fall_active,
+                "person_on_floor": state.person_on_floor,
+                # Whether a long lie can be judged: the floor needs about a dozen feet seen.
+                "floor": {"feet_seen": round(floor.samples, 1), "learned": floor.known},
                 "analysed_frames": state.analysed_frames,
                 "skipped_frames": state.skipped_frames,
                 "timed_out_frames": state.timed_out_frames,
