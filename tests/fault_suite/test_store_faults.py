@@ -420,3 +420,62 @@ async def test_stuck_analysis(
     await world.tick()
     assert world.hass.states.get(FRONT_PEOPLE).state == "1"
     world.check_no_label_lost(fault)
+
+
+FLOOR_DAMAGE = [
+    "not JSON",
+    "a NaN count",
+    "nested 100,000 deep",
+    "a folder where the file was",
+    "a symlink to secrets.yaml",
+]
+
+
+def _damage_floor(path: Path, kind: str, secrets: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    if kind == "not JSON":
+        path.write_bytes(b"\xff\xfe{{{")
+    elif kind == "a NaN count":
+        path.write_text('{"version": 1, "grid": [24, 32], "cells": [[3, 4, NaN]]}')
+    elif kind == "nested 100,000 deep":
+        path.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    elif kind == "a folder where the file was":
+        path.mkdir()
+        (path / "keep.txt").write_text("not ours")
+    else:
+        path.symlink_to(secrets)
+
+
+@pytest.mark.parametrize("kind", FLOOR_DAMAGE)
+async def test_damaged_floor_store(world: World, fault: FaultRow, kind: str) -> None:
+    """A camera's learned floor file is damaged: setup succeeds, the floor is learned again.
+
+    Nothing but our own floor files is ever written (secrets.yaml stays as it was).
+    """
+    fault.fault = f"learned floor: {kind}"
+    fault.expected = "loads, relearns, nothing else written"
+    hass = world.hass
+    entry = await world.setup()
+    await world.tick()
+    cameras = list(entry.subentries)
+    await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    secrets = Path(hass.config.path("secrets.yaml"))
+    secrets.write_text("api_password: do-not-touch\n")
+    folder = Path(hass.config.path(DOMAIN, "floor"))
+    for camera in cameras:
+        _damage_floor(folder / f"{camera}.json", kind, secrets)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    for coordinator in entry.runtime_data.cameras.values():
+        assert coordinator.pipeline.detector.floor.samples <= 1  # starting again
+    fault.other_cameras = await world.healthy_still_analysed()
+    await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert secrets.read_text() == "api_password: do-not-touch\n"
+    if kind == "a folder where the file was":
+        assert all((folder / f"{c}.json" / "keep.txt").exists() for c in cameras)
+    world.entry = None
+    world.check_no_label_lost(fault)
