@@ -10,6 +10,8 @@ grey thumbnails above 0.8) share a view.
 Prints, per kind of clip: how many raised "person on the floor". Falls with at least
 --seconds + 1 s of video after the fall's end and clips of someone lying down on the
 floor on purpose should; lying on a bed or sofa and every other everyday clip must not.
+With the floor known, it also counts the falls raised as "from_furniture" (someone lying
+on a bed or sofa, then on the floor): none of the everyday clips may raise one.
 
 Usage: .venv/bin/python benchmarks/long_lie.py [DATASET_DIR] [--seconds 3] [--fps 1]
 """
@@ -97,26 +99,31 @@ def main() -> None:
     by_view: dict[int, list[int]] = defaultdict(list)
     for index, view in enumerate(view_of):
         by_view[view].append(index)
-    rows: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     print(f"long lie after {args.seconds:g} s, {args.fps:g} fps, {len(by_view)} camera views")
     for index, (clip, path, video_fps) in enumerate(clips):
         others = [i for i in by_view[view_of[index]] if i != index]
         floor = FloorModel(np.sum([counts[i] for i in others], axis=0) if others else None)
         config = DetectorConfig(long_lie_seconds=args.seconds)
         pipeline = FramePipeline(engine, config, floor=floor)
-        fired, last = [], 0.0
+        fired, rolled, last = [], [], 0.0
         for t, image in frames(path, args.fps, video_fps):
             events = pipeline.process(image, t).events
             fired += [e.timestamp for e in events if e.type is FallEventType.ON_FLOOR]
+            rolled += [e.timestamp for e in events if e.reason == "from_furniture"]
             last = t
         row = kind(clip, last, args.seconds)
         rows[row][0] += 1
         rows[row][1] += bool(fired)
+        rows[row][2] += bool(rolled)
         note = "floor known" if floor.known else "floor not learned"
-        print(f"  {clip.seq_id:<40} {row:<36} {note:<18} on floor at: {fired or '-'}")
-    print("summary:")
-    for row, (total, raised) in sorted(rows.items()):
-        print(f"  {row:<40} {raised:>3} of {total}")
+        print(
+            f"  {clip.seq_id:<40} {row:<36} {note:<18} on floor at: {fired or '-'}"
+            f"  from furniture at: {rolled or '-'}"
+        )
+    print("summary (person on the floor; falls from furniture):")
+    for row, (total, raised, from_furniture) in sorted(rows.items()):
+        print(f"  {row:<40} {raised:>3} of {total}; {from_furniture}")
 
 
 if __name__ == "__main__":

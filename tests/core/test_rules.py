@@ -67,3 +67,49 @@ def test_real_falls_seen_from_a_ceiling_corner(engine_factory: EngineFactory, na
         if e.is_alert
     ]
     assert [e.reason for e in events] == ["stayed_down"]
+
+
+SIZE = (640, 480)
+
+
+def _walked(detector: FallDetector) -> None:
+    """People walked in the right half of the room: feet along y = 420 there are the floor."""
+    for step, x in enumerate(range(360, 620, 10)):
+        detector.update((body((float(x), 324.0), torso=60.0),), step * 0.5, SIZE)
+    detector.tracker.reset()
+    detector._states.clear()
+    assert detector.floor.known
+
+
+def test_rolling_off_a_bed_onto_the_floor_is_a_fall() -> None:
+    """Seen from above: lying on a bed, then on the floor beside it.
+
+    The bed is on the left, where nobody ever stood; the floor beside it is at the same
+    image height, so there is no drop for the descent rule to see.
+    """
+    detector = FallDetector()
+    _walked(detector)
+    on_bed = body((250.0, 415.0), tilt=88.0, torso=60.0)
+    on_floor = body((420.0, 415.0), tilt=92.0, torso=60.0)
+    events = []
+    for second in range(30, 33):
+        events += detector.update((on_bed,), float(second), SIZE)
+    assert events == []  # lying in bed is nothing
+    events += detector.update((on_floor,), 34.0, SIZE)
+    (event,) = events
+    assert event.type is Kind.DETECTED
+    assert event.reason == "from_furniture"
+
+
+def test_no_fall_from_furniture_without_a_learned_floor_or_after_a_while() -> None:
+    on_bed = body((250.0, 415.0), tilt=88.0, torso=60.0)
+    on_floor = body((420.0, 415.0), tilt=92.0, torso=60.0)
+    unknown = FallDetector()
+    events = [e for s in range(3) for e in unknown.update((on_bed,), float(s), SIZE)]
+    events += unknown.update((on_floor,), 4.0, SIZE)
+    assert events == []
+    later = FallDetector(DetectorConfig(roll_seconds=5.0))
+    _walked(later)
+    events = [e for s in range(30, 33) for e in later.update((on_bed,), float(s), SIZE)]
+    events += later.update((on_floor,), 40.0, SIZE)  # 8 s later: not one movement
+    assert [e.reason for e in events if e.is_alert] == []

@@ -8,7 +8,9 @@ get up first it is *dismissed*. A slow slide to the floor that never looks
 like a fall within 10 s is detected once the person has stayed low, relative
 to their last upright posture, for ``slow_down_seconds``. A torso that turned from
 upright to lying and has stayed lying for ``stay_seconds`` is a fall too, even when
-the hips hardly moved in the image (``rules.stayed_down``). After an alert the
+the hips hardly moved in the image (``rules.stayed_down``), and so is someone lying on
+a bed or sofa who is lying on the learned floor moments later (``rules.rolled_off``).
+After an alert the
 person is not alerted on again until they have been up again or the
 cool-down has passed.
 
@@ -24,10 +26,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from .features import Evidence, Observation, evidence
-from .floor import FloorModel
-from .longlie import LongLie, LongLieMonitor
+from .floor import FloorModel, FloorVerdict
+from .longlie import LongLie, LongLieMonitor, lying
 from .rate import AdaptiveRate, RateConfig
-from .rules import TrackState, slow_fall, stayed_down
+from .rules import TrackState, rolled_off, slow_fall, stayed_down
 from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
@@ -60,6 +62,7 @@ class DetectorConfig:
     stay_seconds: float = 2.0
     stay_tilt: float = 60.0
     stay_turn: float = 60.0
+    roll_seconds: float = 5.0
     long_lie_seconds: float = 60.0
 
 
@@ -160,7 +163,7 @@ class FallDetector:
             seen.append((track.track_id, obs))
             if state.history and obs.usable:
                 pairs.append((state.history[-1], obs))
-            events.extend(self._observe(track, state, obs))
+            events.extend(self._observe(track, state, obs, frame_size))
         self.next_interval = self.rate.update(pairs, timestamp)
         lie = self.long_lie.update(seen, timestamp, frame_size, cfg.keypoint_threshold)
         if lie is not None:
@@ -188,7 +191,9 @@ class FallDetector:
 
     # -- per-track logic -------------------------------------------------
 
-    def _observe(self, track: Track, state: TrackState, obs: Observation) -> list[FallEvent]:
+    def _observe(
+        self, track: Track, state: TrackState, obs: Observation, size: tuple[int, int] | None
+    ) -> list[FallEvent]:
         cfg = self.config
         timestamp = obs.timestamp
         events: list[FallEvent] = []
@@ -199,20 +204,36 @@ class FallDetector:
                 past.popleft()
         if state.fall is not None:
             events.extend(self._confirm(track.track_id, state, timestamp, seen=obs))
-        elif timestamp >= state.quiet_until:
-            best, reason = self._descent(state, obs)
-            if best is not None and best.confidence >= cfg.alert_threshold:
-                events.append(self._detect(track.track_id, state, obs, best, reason))
-            elif (slow := slow_fall(cfg, state, obs)) is not None:
-                events.append(self._detect(track.track_id, state, obs, slow, "slow_descent"))
-            elif (stayed := stayed_down(cfg, state, obs)) is not None:
-                events.append(self._detect(track.track_id, state, obs, stayed, "stayed_down"))
+        elif timestamp >= state.quiet_until and (found := self._fall(state, obs, size)):
+            events.append(self._detect(track.track_id, state, obs, *found))
         if obs.upright and (
             not state.uprights or timestamp - state.uprights[-1].timestamp >= cfg.min_seconds
         ):
             state.uprights.append(obs)
         state.history.append(obs)
         return events
+
+    def _fall(
+        self, state: TrackState, obs: Observation, size: tuple[int, int] | None
+    ) -> tuple[Evidence, str] | None:
+        """The first rule that sees a fall in ``obs``: descent, slow, stayed down, off furniture."""
+        cfg = self.config
+        best, reason = self._descent(state, obs)
+        if best is not None and best.confidence >= cfg.alert_threshold:
+            return best, reason
+        if (slow := slow_fall(cfg, state, obs)) is not None:
+            return slow, "slow_descent"
+        if (stayed := stayed_down(cfg, state, obs)) is not None:
+            return stayed, "stayed_down"
+        if (rolled := rolled_off(cfg, state, obs, self._verdict(obs, size))) is not None:
+            return rolled, "from_furniture"
+        return None
+
+    def _verdict(self, obs: Observation, size: tuple[int, int] | None) -> FloorVerdict | None:
+        """Where a lying person lies, when the floor is known (else None)."""
+        if size is None or not self.floor.known or not lying(obs):
+            return None
+        return self.floor.judge(obs.person, size, self.config.keypoint_threshold)
 
     def _descent(self, state: TrackState, obs: Observation) -> tuple[Evidence | None, str]:
         """The heuristic's best evidence, scored by the classifier when one is active."""

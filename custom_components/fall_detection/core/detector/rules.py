@@ -16,6 +16,12 @@ through it, and these rules catch them from how the person *stays*:
   the hips): that is someone bending over, tying shoes or picking something up. Sitting
   does not keep the torso horizontal; lying down on purpose does, and is scored as a false
   alarm by the benchmark either way (tuned on the tune split: +2 falls, no false alarm).
+- ``rolled_off``: a fall that starts low. Someone rolling or sliding off a bed or sofa
+  starts lying, so no descent is seen. Once the camera knows its floor (``floor``), a
+  person seen lying off the floor (on furniture: under a fifth of the body on floor cells)
+  and then, within ``roll_seconds``, lying on the floor (half of the body or more) has
+  come off the furniture without getting up: getting out of bed on purpose passes
+  through sitting or standing, which clears the "lying off the floor" memory.
 """
 
 from __future__ import annotations
@@ -30,11 +36,13 @@ from .features import Evidence, Observation, evidence, ramp
 
 if TYPE_CHECKING:
     from .fall import DetectorConfig, FallEvent
+    from .floor import FloorVerdict
 
 SLOW_DOWN: Final = 0.8  # lying or head near hip level ...
 SLOW_LYING_HIP_DROP: Final = 0.25  # ... with hips lower than when last upright (torso lengths)
 STAY_FRAMES: Final = 3  # frames lying, at least, for "stayed down"
 STAY_LOOKBACK: Final = 10.0  # seconds before lying in which the upright posture is sought
+OFF_FLOOR_SHARE: Final = 0.2  # at most this share of a lying body on floor cells: on furniture
 STANDING_LEGS: Final = 1.0  # ankles this many (upright) torso lengths below the hips: standing
 ANKLE_SCORE: Final = 0.2
 
@@ -50,6 +58,7 @@ class TrackState:
     fall_reference: Observation | None = None  # the posture the person fell from
     quiet_until: float = float("-inf")  # cool-down
     confirmed: bool = False
+    lying_off_floor: Observation | None = None  # last seen lying on furniture
 
 
 def slow_fall(cfg: DetectorConfig, state: TrackState, obs: Observation) -> Evidence | None:
@@ -118,3 +127,25 @@ def legs_standing(obs: Observation, torso: float) -> bool:
     ankles = obs.person.keypoints[[L_ANKLE, R_ANKLE]]
     good = ankles[ankles[:, 2] > ANKLE_SCORE]
     return bool(len(good)) and float(good[:, 1].mean()) - obs.hip >= STANDING_LEGS * torso
+
+
+def rolled_off(
+    cfg: DetectorConfig, state: TrackState, obs: Observation, verdict: FloorVerdict | None
+) -> Evidence | None:
+    """Detect a roll or slide from a bed or sofa to the floor (see the module)."""
+    if verdict is None:  # not lying, or the floor is not known
+        if not obs.usable or obs.upright:
+            state.lying_off_floor = None  # sitting up or standing: out of bed on purpose
+        return None
+    if verdict.share <= OFF_FLOOR_SHARE:
+        state.lying_off_floor = obs
+        return None
+    on_furniture = state.lying_off_floor
+    if not verdict.on_floor or on_furniture is None:
+        return None
+    if obs.timestamp - on_furniture.timestamp > cfg.roll_seconds:
+        state.lying_off_floor = None
+        return None
+    state.lying_off_floor = None
+    ev = evidence(on_furniture, obs)
+    return replace(ev, confidence=max(cfg.alert_threshold, cfg.slow_confidence))
