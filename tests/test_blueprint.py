@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.fall_detection.const import DOMAIN, FLOOR_FOLDER
 from custom_components.fall_detection.core.detector.floor import ROWS, FloorModel
@@ -24,6 +26,42 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load custom_components/."""
 
 
+async def _caregiver_automation(
+    hass: HomeAssistant, blueprint: str, frame: FrameFile, subentry: ConfigSubentryData
+) -> tuple[list[ServiceCall], MockConfigEntry]:
+    """A camera showing ``frame``, Fall Detection watching it, an automation from ``blueprint``.
+
+    The automation notifies a stand-in for the caregiver's phone; returns the calls it got.
+    """
+    target = Path(hass.config.path("blueprints", "automation", "fall_detection"))
+    target.mkdir(parents=True)
+    shutil.copy(BLUEPRINT / blueprint, target)
+    sent: list[ServiceCall] = []
+
+    async def phone(call: ServiceCall) -> None:  # stands in for the caregiver's phone
+        sent.append(call)
+
+    hass.services.async_register("notify", "caregiver_phone", phone)
+    await add_local_file_camera(hass, frame.path)
+    entry = fall_entry(subentry)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "use_blueprint": {
+                    "path": f"fall_detection/{blueprint}",
+                    "input": {"notify_action": "notify.caregiver_phone", "cameras": [CAMERA]},
+                }
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    return sent, entry
+
+
 @pytest.mark.parametrize(("answer", "fall"), [("AGREE", True), ("DISAGREE", False)])
 async def test_caregiver_answer_labels_the_detection(
     hass: HomeAssistant,
@@ -33,36 +71,11 @@ async def test_caregiver_answer_labels_the_detection(
     fall: bool,
 ) -> None:
     hass.config.config_dir = str(tmp_path / "config")
-    target = Path(hass.config.path("blueprints", "automation", "fall_detection"))
-    target.mkdir(parents=True)
-    shutil.copy(BLUEPRINT / "notify_agree_disagree.yaml", target)
-
-    sent: list[ServiceCall] = []
-
-    async def phone(call: ServiceCall) -> None:  # stands in for the caregiver's phone
-        sent.append(call)
-
-    hass.services.async_register("notify", "caregiver_phone", phone)
-
     frame = FrameFile(tmp_path / "frame.png")
     frame.show("fall_img_1.png")
-    await add_local_file_camera(hass, frame.path)
-    entry = fall_entry(camera_subentry())
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    assert await async_setup_component(
-        hass,
-        "automation",
-        {
-            "automation": {
-                "use_blueprint": {
-                    "path": "fall_detection/notify_agree_disagree.yaml",
-                    "input": {"notify_action": "notify.caregiver_phone", "cameras": [CAMERA]},
-                }
-            }
-        },
+    sent, entry = await _caregiver_automation(
+        hass, "notify_agree_disagree.yaml", frame, camera_subentry()
     )
-    await hass.async_block_till_done()
 
     frame.show("fall_img_2.png")
     await asyncio.sleep(1.1)  # real time: the detector compares frames >= 1 s apart
@@ -94,40 +107,15 @@ async def test_person_on_floor_blueprint_notifies(
 ) -> None:
     """A long lie (real frames, a stored floor) reaches the caregiver through the blueprint."""
     hass.config.config_dir = str(tmp_path / "config")
-    target = Path(hass.config.path("blueprints", "automation", "fall_detection"))
-    target.mkdir(parents=True)
-    shutil.copy(BLUEPRINT / "notify_person_on_floor.yaml", target)
     floor = FloorModel()
     floor.counts[2 * ROWS // 3 :, :] = 5.0  # the lower third of the image is floor
     stored = Path(hass.config.path(DOMAIN, FLOOR_FOLDER, "01JFLOORCAMERA0000000000AA.json"))
     stored.parent.mkdir(parents=True)
     stored.write_text(json.dumps(floor.to_dict()))
-    sent: list[ServiceCall] = []
-
-    async def phone(call: ServiceCall) -> None:
-        sent.append(call)
-
-    hass.services.async_register("notify", "caregiver_phone", phone)
     frame = FrameFile(tmp_path / "frame.png")
     frame.show("fall_img_12.png")  # someone lying on the floor
-    await add_local_file_camera(hass, frame.path)
     subentry = camera_subentry(subentry_id="01JFLOORCAMERA0000000000AA", long_lie_seconds=10)
-    entry = fall_entry(subentry)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    assert await async_setup_component(
-        hass,
-        "automation",
-        {
-            "automation": {
-                "use_blueprint": {
-                    "path": "fall_detection/notify_person_on_floor.yaml",
-                    "input": {"notify_action": "notify.caregiver_phone", "cameras": [CAMERA]},
-                }
-            }
-        },
-    )
-    await hass.async_block_till_done()
+    sent, entry = await _caregiver_automation(hass, "notify_person_on_floor.yaml", frame, subentry)
     coordinator = next(iter(entry.runtime_data.cameras.values()))
     for _ in range(6):
         freezer.tick(2)

@@ -165,6 +165,11 @@ def _retention_schema() -> dict[vol.Marker, Any]:
 
 
 def _camera_schema(*, include_camera: bool) -> Any:  # noqa: ANN401 - see compat.schema
+    seconds = selector.NumberSelector(
+        selector.NumberSelectorConfig(
+            min=10, max=3600, step=10, unit_of_measurement="s", mode=selector.NumberSelectorMode.BOX
+        )
+    )
     fields: dict[Any, Any] = {}
     if include_camera:
         fields[vol.Required(CONF_CAMERA)] = selector.EntitySelector(
@@ -182,41 +187,13 @@ def _camera_schema(*, include_camera: bool) -> Any:  # noqa: ANN401 - see compat
                 min=0.05, max=1.0, step=0.05, mode=selector.NumberSelectorMode.SLIDER
             )
         ),
-        vol.Required(CONF_ACTIVE_SECONDS, default=DEFAULT_ACTIVE_SECONDS): selector.NumberSelector(
-            selector.NumberSelectorConfig(
-                min=10,
-                max=3600,
-                step=10,
-                unit_of_measurement="s",
-                mode=selector.NumberSelectorMode.BOX,
-            )
-        ),
-        vol.Required(
-            CONF_LONG_LIE_SECONDS, default=DEFAULT_LONG_LIE_SECONDS
-        ): selector.NumberSelector(
-            selector.NumberSelectorConfig(
-                min=10,
-                max=3600,
-                step=10,
-                unit_of_measurement="s",
-                mode=selector.NumberSelectorMode.BOX,
-            )
-        ),
+        vol.Required(CONF_ACTIVE_SECONDS, default=DEFAULT_ACTIVE_SECONDS): seconds,
+        vol.Required(CONF_LONG_LIE_SECONDS, default=DEFAULT_LONG_LIE_SECONDS): seconds,
         vol.Required(CONF_ROTATION, default="0"): selector.SelectSelector(
             selector.SelectSelectorConfig(options=list(ROTATIONS), translation_key=CONF_ROTATION)
         ),
         vol.Required(CONF_KEEP_IMAGES, default=True): selector.BooleanSelector(),
-        vol.Required(
-            CONF_PROBLEM_SECONDS, default=DEFAULT_PROBLEM_SECONDS
-        ): selector.NumberSelector(
-            selector.NumberSelectorConfig(
-                min=10,
-                max=3600,
-                step=10,
-                unit_of_measurement="s",
-                mode=selector.NumberSelectorMode.BOX,
-            )
-        ),
+        vol.Required(CONF_PROBLEM_SECONDS, default=DEFAULT_PROBLEM_SECONDS): seconds,
     }
     return schema(fields)
 
