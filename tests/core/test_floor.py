@@ -195,3 +195,20 @@ def test_floor_needs_enough_feet_and_halves_old_counts() -> None:
     assert floor.learn(Observation.of(feet_in_cell_5_5, 0.0, 0.11), SIZE)
     assert floor.counts[5, 5] == 501.0  # a full cell halves everything, then counts on
     assert floor.counts[6, 6] == 5.0
+
+
+def test_long_lie_goes_on_while_someone_stands_beside_the_person() -> None:
+    """A carer (or anyone) standing next to the person on the floor neither ends nor delays it."""
+    detector = FallDetector(DetectorConfig(long_lie_seconds=5.0))
+    for step, x in enumerate(range(60, 600, 20)):
+        detector.update((body((float(x), 324.0), torso=60.0),), step * 0.5, SIZE)
+    detector.reset()
+    lying = body((250.0, 415.0), tilt=88.0, torso=60.0)
+    standing = body((420.0, 324.0), torso=60.0)
+    events = []
+    for second in range(8):
+        events += detector.update((lying, standing), 100.0 + second, SIZE)
+    on_floor = [e for e in events if e.type is FallEventType.ON_FLOOR]
+    assert len(on_floor) == 1
+    assert on_floor[0].timestamp == pytest.approx(105.0)
+    assert detector.person_on_floor
