@@ -38,13 +38,11 @@ class FrameResult:
     frame: Decoded
     next_interval: float = 1.0
     """Seconds until the next frame should be analysed (the adaptive rate)."""
-    floor: npt.NDArray[np.bool_] | None = None
-    """The camera's learned floor cells after this frame (None until learned)."""
 
-    def render(self, *, show_floor: bool = False) -> bytes:
+    def render(self, *, floor: npt.NDArray[np.bool_] | None = None) -> bytes:
         """JPEG of the frame with everyone drawn, the person of the first fall in red.
 
-        ``show_floor``: tint the learned floor (the command line's annotated video).
+        ``floor``: learned floor cells to tint (the command line's annotated video).
         """
         alert = next((e for e in self.events if e.is_alert), None)
         return render(
@@ -52,7 +50,7 @@ class FrameResult:
             self.pose.people,
             alert.person if alert else None,
             source_size=self.frame.source_size,
-            floor=self.floor if show_floor else None,
+            floor=floor,
         )
 
 
@@ -116,5 +114,4 @@ class FramePipeline:
             events,
             decoded,
             self.detector.next_interval,
-            self.detector.floor.mask(),
         )

@@ -72,6 +72,7 @@ class FloorModel:
             np.zeros((ROWS, COLUMNS), dtype=np.float64) if counts is None else counts.copy()
         )
         self.changed = False
+        self._support: npt.NDArray[np.float64] | None = None  # cached until the next foot
 
     @property
     def samples(self) -> float:
@@ -104,15 +105,19 @@ class FloorModel:
             self.counts *= 0.5
         self.counts[cell] += 1.0
         self.changed = True
+        self._support = None
         return True
 
     def support(self) -> npt.NDArray[np.float64]:
         """Feet seen in each cell's 3x3 neighbourhood (a person stands on more than one cell)."""
+        if self._support is not None:
+            return self._support
         padded = np.pad(self.counts, 1)
         total = np.zeros_like(self.counts)
         for dy in range(3):
             for dx in range(3):
                 total += padded[dy : dy + ROWS, dx : dx + COLUMNS]
+        self._support = total
         return total
 
     def mask(self) -> npt.NDArray[np.bool_] | None:
