@@ -2,9 +2,9 @@
 
 Replays every clip of DATASET_DIR/sequences.csv (schema of
 ../shared/fixtures/clips/sequences.csv, paths relative to DATASET_DIR) the way
-the integration samples a camera: at --fps frames per second and, with --bursts
-(the camera option "Look faster when someone goes down"), faster while the
-detector asks for a burst; with no options, the integration's defaults. Timestamps
+the integration samples a camera: at --fps frames per second and faster while the
+detector asks for a burst (the camera option "Look faster when someone goes down",
+on by default; --no-bursts turns it off); with no options, the integration's defaults. Timestamps
 from the frame index, through decode, pose model and detector. Prints event
 recall, precision, F1, false alarms and median latency from the fall's start,
 overall and per tag; alerts within 1, 2 and 5 s of the fall's end; frames and
@@ -15,7 +15,7 @@ DATASET_DIR may also be one video file with no fall in it (the doorbell clip of
 ../shared/fixtures/negatives): its alerts are false alarms.
 
 Usage: .venv/bin/python benchmarks/accuracy.py DATASET_DIR [--model NAME] [--fps N]
-       [--bursts] [--cost] [--split all|tune|report] [--alerts-json FILE] [--pairs DIR]
+       [--no-bursts] [--cost] [--split all|tune|report] [--alerts-json FILE] [--pairs DIR]
        [--baseline]
 """
 
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from common import FIXTURES, MODELS
-from const import DEFAULT_FPS, DEFAULT_THRESHOLD
+from const import DEFAULT_BURSTS, DEFAULT_FPS, DEFAULT_THRESHOLD
 from core.catalog import load_catalog
 from core.detector import BURST_FPS, AmbianicHeuristic, DetectorConfig, RateConfig
 from core.engine import PoseEngine
@@ -175,7 +175,10 @@ def main() -> None:
         "--fps", type=float, default=DEFAULT_FPS, help="base analysis rate (the integration's)"
     )
     parser.add_argument(
-        "--bursts", action="store_true", help=f"bursts of {BURST_FPS:g} fps (adaptive rate)"
+        "--bursts",
+        action=argparse.BooleanOptionalAction,
+        default=DEFAULT_BURSTS,
+        help=f"bursts of {BURST_FPS:g} fps (adaptive rate; on by default, as in the integration)",
     )
     parser.add_argument("--cost", action="store_true", help="also replay fixed 1, 2 and 5 fps")
     parser.add_argument("--split", choices=("all", "tune", "report"), default="all")

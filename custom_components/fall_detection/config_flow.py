@@ -22,6 +22,7 @@ from .const import (
     CONF_ACTIVE_SECONDS,
     CONF_BACKEND,
     CONF_BURSTS,
+    DEFAULT_BURSTS,
     CONF_CAMERA,
     CONF_EDGETPU_DEVICE,
     CONF_FPS,
@@ -181,7 +182,7 @@ def _camera_schema(*, include_camera: bool) -> Any:  # noqa: ANN401 - see compat
                 min=MIN_FPS, max=MAX_FPS, step=0.1, mode=selector.NumberSelectorMode.BOX
             )
         ),
-        vol.Required(CONF_BURSTS, default=False): selector.BooleanSelector(),
+        vol.Required(CONF_BURSTS, default=DEFAULT_BURSTS): selector.BooleanSelector(),
         vol.Required(CONF_THRESHOLD, default=DEFAULT_THRESHOLD): selector.NumberSelector(
             selector.NumberSelectorConfig(
                 min=0.05, max=1.0, step=0.05, mode=selector.NumberSelectorMode.SLIDER

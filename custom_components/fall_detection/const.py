@@ -34,6 +34,7 @@ DEFAULT_THRESHOLD: Final = 0.5
 DEFAULT_ACTIVE_SECONDS: Final = 120
 DEFAULT_PROBLEM_SECONDS: Final = 120
 DEFAULT_LONG_LIE_SECONDS: Final = 60
+DEFAULT_BURSTS: Final = True  # look faster when someone goes down (core/detector/rate.py)
 ROTATIONS: Final = ("0", "90", "180", "270")
 
 EVENT_FALL_DETECTED: Final = f"{DOMAIN}_fall_detected"

@@ -26,6 +26,7 @@ from .const import (
     CAMERA_TIMEOUT,
     CONF_ACTIVE_SECONDS,
     CONF_BURSTS,
+    DEFAULT_BURSTS,
     CONF_CAMERA,
     CONF_FPS,
     CONF_KEEP_IMAGES,
@@ -112,7 +113,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
             alert_threshold=float(options.get(CONF_THRESHOLD, DEFAULT_THRESHOLD)),
             long_lie_seconds=float(options.get(CONF_LONG_LIE_SECONDS, DEFAULT_LONG_LIE_SECONDS)),
         )
-        bursts = bool(options.get(CONF_BURSTS, False))
+        bursts = bool(options.get(CONF_BURSTS, DEFAULT_BURSTS))
         self.pipeline = FramePipeline(
             engine,
             config,

@@ -88,3 +88,52 @@ def test_replay_asks_for_frames_as_the_detector_wants(engine_factory: EngineFact
     assert alerts["fixed"]
     assert alerts["bursts"]
     assert min(alerts["bursts"]) <= min(alerts["fixed"])  # never later than at 1 fps
+
+
+def _burst_then(detector: FallDetector, after: list[tuple[float, object]]) -> list[float]:
+    """Standing for 3 s, half-way down at 3 s (a burst starts), then ``after``; alert times."""
+    alerts: list[float] = []
+    frames = [(float(s), body((300, 300))) for s in range(3)] + [(3.0, body((300, 380), tilt=50))]
+    for t, person in [*frames, *after]:
+        alerts += [e.timestamp for e in detector.update((person,), t) if e.is_alert]  # type: ignore[arg-type]
+    return alerts
+
+
+def test_in_a_burst_a_fall_is_raised_when_two_frames_in_a_row_show_it() -> None:
+    lying = body((320, 420), tilt=85, legs=False)
+    detector = FallDetector(rate=BURSTS)
+    assert _burst_then(detector, [(3.2, lying), (3.4, lying), (3.6, lying)]) == [3.4]
+
+
+def test_in_a_burst_one_frame_that_looks_like_a_fall_is_not_raised() -> None:
+    """Someone caught mid-movement (crouching, sitting down) for one frame, then upright."""
+    lying = body((320, 420), tilt=85, legs=False)
+    detector = FallDetector(rate=BURSTS)
+    after = [(3.2, lying), (3.4, body((300, 330), tilt=10))]
+    after += [(3.4 + 0.2 * i, body((300, 300))) for i in range(1, 10)]
+    assert _burst_then(detector, after) == []
+
+
+def test_at_the_base_rate_one_frame_is_enough() -> None:
+    """No burst asked for: waiting one more frame would cost a second of every alert."""
+    detector = FallDetector()  # fixed 1 fps
+    lying = body((320, 420), tilt=85, legs=False)
+    assert _burst_then(detector, [(4.0, lying)]) == [4.0]
+
+
+def test_a_crouch_seen_in_a_burst_is_not_a_fall(engine_factory: EngineFactory) -> None:
+    """A real UR clip (walk, crouch): bursts look at the crouch closely, and stay silent."""
+    clip = require(FIXTURES / "benchmark" / "urfd" / "adl-01-cam0-rgb.mp4")
+    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=BURSTS)
+    alerts: list[float] = []
+    intervals: list[float] = []
+
+    def analyse(t: float, image: np.ndarray) -> float:
+        result = pipeline.process(image, t)
+        alerts.extend(e.timestamp for e in result.events if e.is_alert)
+        intervals.append(result.next_interval)
+        return result.next_interval
+
+    replay_video(clip, analyse, 30.0)
+    assert min(intervals) == 1.0 / BURST_FPS  # the crouch did start a burst
+    assert alerts == []

@@ -113,3 +113,19 @@ def test_no_fall_from_furniture_without_a_learned_floor_or_after_a_while() -> No
     events = [e for s in range(30, 33) for e in later.update((on_bed,), float(s), SIZE)]
     events += later.update((on_floor,), 40.0, SIZE)  # 8 s later: not one movement
     assert [e.reason for e in events if e.is_alert] == []
+
+
+def test_kneeling_then_lying_down_is_not_compared_with_standing_long_before() -> None:
+    """A fall is a fast descent: lying down 6 s after kneeling is judged against the kneeling."""
+    detector = FallDetector()
+    kneeling = body((300, 380), legs=False)  # upright torso, hips 0.8 torso lower
+    people = [body((300, 300))] * 3 + [kneeling] * 6 + [body((320, 395), tilt=85, legs=False)]
+    for second, person in enumerate(people):
+        assert detector.update((person,), float(second)) == []
+
+
+def test_a_fast_descent_within_the_window_is_a_fall() -> None:
+    detector = FallDetector()
+    people = [body((300, 300))] * 4 + [body((320, 395), tilt=85, legs=False)]
+    events = [e for s, p in enumerate(people) for e in detector.update((p,), float(s))]
+    assert [(e.type, e.reason, e.timestamp) for e in events] == [(Kind.DETECTED, "descent", 4.0)]

@@ -1,8 +1,14 @@
 """The fall detector: tracks people, weighs the evidence, and raises each fall once.
 
 Per tracked person, every observation is compared with the earlier ones 1 to
-10 seconds back (``features.evidence``). When the best comparison reaches the
-alert threshold a fall is *detected* (suspected, at the moment of descent).
+``descent_seconds`` (4 s) back (``features.evidence``): a fall is a fast descent, so
+someone who kneels or sits first and lies down seconds later is not compared with the
+standing posture of long before (Ambianic compares up to 10 s back). When the best
+comparison reaches the alert threshold a fall is *detected* (suspected, at the moment
+of descent). During a burst of frames (``rate``) a fall must be seen in two analysed
+frames in a row, at most ``agree_seconds`` apart: a fall ends with the person down, while
+one frame of someone leaning, crouching or caught mid-movement is gone 0.2 s later. At
+the base rate one frame is enough (waiting a second would cost a second of every alert).
 If the person stays down for ``confirm_seconds`` it is *confirmed*; if they
 get up first it is *dismissed*. A slow slide to the floor that never looks
 like a fall within 10 s is detected once the person has stayed low, relative
@@ -52,6 +58,8 @@ class DetectorConfig:
     keypoint_threshold: float = 0.11
     min_seconds: float = 1.0
     max_seconds: float = 10.0
+    descent_seconds: float = 4.0
+    agree_seconds: float = 1.0
     alert_threshold: float = 0.5
     confirm_seconds: float = 5.0
     cooldown_seconds: float = 30.0
@@ -120,6 +128,7 @@ class FallDetector:
         self.next_interval = self.rate.interval(float("-inf"))
         """Seconds until the next frame should be analysed, as of the last update."""
         self._states: dict[int, TrackState] = {}
+        self._burst_frame = False
 
     def recent(self, track_id: int, seconds: float | None = None) -> list[tuple[float, FloatArray]]:
         """The last ``seconds`` (default ``max_seconds``) of one person's keypoints."""
@@ -157,6 +166,8 @@ class FallDetector:
         events: list[FallEvent] = []
         seen: list[tuple[int, Observation]] = []
         pairs: list[tuple[Observation, Observation]] = []
+        # Was this frame asked for at the burst rate? Then a fall needs two frames in a row.
+        self._burst_frame = self.next_interval < self.rate.base_interval
         for track, person in self.tracker.update(people, timestamp):
             state = self._states.setdefault(track.track_id, TrackState())
             obs = Observation.of(person, timestamp, cfg.keypoint_threshold)
@@ -183,6 +194,7 @@ class FallDetector:
         self._states.clear()
         self.long_lie.reset()
         self.rate.reset()
+        self.next_interval = self.rate.interval(float("-inf"))
 
     @property
     def active_falls(self) -> list[FallEvent]:
@@ -204,8 +216,12 @@ class FallDetector:
                 past.popleft()
         if state.fall is not None:
             events.extend(self._confirm(track.track_id, state, timestamp, seen=obs))
-        elif timestamp >= state.quiet_until and (found := self._fall(state, obs, size)):
-            events.append(self._detect(track.track_id, state, obs, *found))
+        elif timestamp >= state.quiet_until:
+            found = self._fall(state, obs, size)
+            if found is not None and self._agreed(state, obs):
+                events.append(self._detect(track.track_id, state, obs, *found))
+            elif found is None:
+                state.seen_falling = None
         if obs.upright and (
             not state.uprights or timestamp - state.uprights[-1].timestamp >= cfg.min_seconds
         ):
@@ -228,6 +244,13 @@ class FallDetector:
         if (rolled := rolled_off(cfg, state, obs, self._verdict(obs, size))) is not None:
             return rolled, "from_furniture"
         return None
+
+    def _agreed(self, state: TrackState, obs: Observation) -> bool:
+        """Whether a fall seen in ``obs`` may be raised now (see the module: bursts need two)."""
+        earlier, state.seen_falling = state.seen_falling, obs.timestamp
+        if not self._burst_frame:
+            return True
+        return earlier is not None and obs.timestamp - earlier <= self.config.agree_seconds
 
     def _verdict(self, obs: Observation, size: tuple[int, int] | None) -> FloorVerdict | None:
         """Where a lying person lies, when the floor is known (else None)."""
@@ -258,7 +281,7 @@ class FallDetector:
         best: Evidence | None = None
         for earlier in state.history:
             lapse = obs.timestamp - earlier.timestamp
-            if not cfg.min_seconds <= lapse <= cfg.max_seconds:
+            if not cfg.min_seconds <= lapse <= cfg.descent_seconds:
                 continue
             ev = evidence(earlier, obs)
             if best is None or ev.confidence > best.confidence:
@@ -283,7 +306,7 @@ class FallDetector:
         )
         state.fall, state.fall_reference, state.confirmed = event, ev.reference, False
         state.quiet_until = obs.timestamp + self.config.cooldown_seconds
-        state.low_since = None
+        state.low_since = state.seen_falling = None
         return event
 
     def _confirm(

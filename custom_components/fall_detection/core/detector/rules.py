@@ -59,6 +59,7 @@ class TrackState:
     quiet_until: float = float("-inf")  # cool-down
     confirmed: bool = False
     lying_off_floor: Observation | None = None  # last seen lying on furniture
+    seen_falling: float | None = None  # when a fall was last seen but not yet raised (bursts)
 
 
 def slow_fall(cfg: DetectorConfig, state: TrackState, obs: Observation) -> Evidence | None:
