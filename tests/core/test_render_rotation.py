@@ -57,3 +57,26 @@ def test_camera_rotation_turns_frames_upright(engine_factory: EngineFactory, rot
 def test_bad_rotation_is_refused(engine_factory: EngineFactory) -> None:
     with pytest.raises(ValueError, match="camera_rotation"):
         FramePipeline(engine_factory("movenet_lightning_int8"), camera_rotation=45)
+
+
+def test_annotated_frame_names_the_tracked_person_and_the_event(
+    engine_factory: EngineFactory,
+) -> None:
+    """The command line's video: "#1" above the person, time and event at the top."""
+    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"))
+    pipeline.process(_frame("fall_img_1.png"), 0.0)
+    result = pipeline.process(_frame("fall_img_2.png"), 2.0)
+    ((track_id, person),) = result.tracks
+    assert track_id == 1
+    assert person is result.pose.people[0]
+    plain = np.asarray(Image.open(io.BytesIO(result.render())).convert("L")).astype(int)
+    marked = np.asarray(Image.open(io.BytesIO(result.render(annotate=True))).convert("L"))
+    changed = np.abs(marked.astype(int) - plain) > 60
+    ys, xs = np.nonzero(changed)
+    assert len(xs) > 50
+    # text only: above the person's box (its label) and along the top edge (the caption)
+    near_label = (np.abs(xs - person.box.xmin) < 60) & (np.abs(ys - person.box.ymin) < 30)
+    top = ys < 20
+    assert np.all(near_label | top)
+    assert near_label.any()
+    assert top.any()

@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             if args.annotate is not None:
                 writer = writer or _Writer(args.annotate, args.fps)
-                writer.add(result.render(floor=floor.mask()))
+                writer.add(result.render(floor=floor.mask(), annotate=True))
     except FallDetectionError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from .engine import PoseEngine
-    from .types import PoseResult
+    from .types import Person, PoseResult
 
 
 _TURN = {
@@ -38,19 +38,34 @@ class FrameResult:
     frame: Decoded
     next_interval: float = 1.0
     """Seconds until the next frame should be analysed (the adaptive rate)."""
+    tracks: tuple[tuple[int, Person], ...] = ()
+    """The people the detector followed in this frame, with their track ids."""
 
-    def render(self, *, floor: npt.NDArray[np.bool_] | None = None) -> bytes:
+    def render(
+        self, *, floor: npt.NDArray[np.bool_] | None = None, annotate: bool = False
+    ) -> bytes:
         """JPEG of the frame with everyone drawn, the person of the first fall in red.
 
-        ``floor``: learned floor cells to tint (the command line's annotated video).
+        ``floor``: learned floor cells to tint; ``annotate``: write each tracked person's id
+        and the frame's time and events (the command line's annotated video).
         """
         alert = next((e for e in self.events if e.is_alert), None)
+        labels: tuple[tuple[Person, str], ...] = ()
+        caption = None
+        if annotate:
+            labels = tuple((person, f"#{track_id}") for track_id, person in self.tracks)
+            told = [
+                f"{e.type.value} #{e.track_id} {e.reason} {e.confidence:.2f}" for e in self.events
+            ]
+            caption = "  ".join([f"{self.timestamp:.1f} s", *told])
         return render(
             self.frame.image,
             self.pose.people,
             alert.person if alert else None,
             source_size=self.frame.source_size,
             floor=floor,
+            labels=labels,
+            caption=caption,
         )
 
 
@@ -114,4 +129,5 @@ class FramePipeline:
             events,
             decoded,
             self.detector.next_interval,
+            self.detector.last_tracks,
         )

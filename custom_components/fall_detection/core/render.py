@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Final
 from PIL import Image, ImageDraw
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     import numpy as np
     import numpy.typing as npt
@@ -34,12 +34,16 @@ def render(
     min_score: float = 0.2,
     quality: int = 85,
     floor: npt.NDArray[np.bool_] | None = None,
+    labels: Sequence[tuple[Person, str]] = (),
+    caption: str | None = None,
 ) -> bytes:
     """Return a JPEG of ``image`` with each skeleton drawn; ``highlight`` in red with its box.
 
     People are in pixels of the original frame (``source_size``, default the
     image's own size); ``image`` may be that frame decoded at reduced size.
     ``floor``: the camera's learned floor cells (rows x columns over the image), tinted.
+    ``labels``: text to write at the top left of a person's box (the command line's track ids);
+    ``caption``: a line at the top of the frame (time and events).
     """
     canvas = image.convert("RGB")
     if canvas is image:
@@ -48,7 +52,28 @@ def render(
         canvas.thumbnail((MAX_SIDE, MAX_SIDE))
     if floor is not None:
         canvas = _tint_floor(canvas, floor)
-    return _draw(canvas, people, highlight, min_score, quality, source_size or image.size)
+    size = source_size or image.size
+    if labels or caption:
+        _write(canvas, labels, caption, size)
+    return _draw(canvas, people, highlight, min_score, quality, size)
+
+
+def _write(
+    canvas: Image.Image,
+    labels: Sequence[tuple[Person, str]],
+    caption: str | None,
+    source_size: tuple[int, int],
+) -> None:
+    """Write ``labels`` above their people and ``caption`` at the top, on dark backgrounds."""
+    sx, sy = canvas.width / source_size[0], canvas.height / source_size[1]
+    draw = ImageDraw.Draw(canvas)
+    spots = [((p.box.xmin * sx, max(0.0, p.box.ymin * sy - 12)), text) for p, text in labels]
+    if caption:
+        spots.append(((2.0, 2.0), caption))
+    for (x, y), text in spots:
+        left, top, right, bottom = draw.textbbox((x, y), text)
+        draw.rectangle([left - 1, top - 1, right + 1, bottom + 1], fill=(0, 0, 0))
+        draw.text((x, y), text, fill=(255, 255, 255))
 
 
 def _tint_floor(canvas: Image.Image, floor: npt.NDArray[np.bool_]) -> Image.Image:

@@ -129,6 +129,8 @@ class FallDetector:
         """Seconds until the next frame should be analysed, as of the last update."""
         self._states: dict[int, TrackState] = {}
         self._burst_frame = False
+        self.last_tracks: tuple[tuple[int, Person], ...] = ()
+        """The people of the last update with their track ids."""
 
     def recent(self, track_id: int, seconds: float | None = None) -> list[tuple[float, FloatArray]]:
         """The last ``seconds`` (default ``max_seconds``) of one person's keypoints."""
@@ -168,7 +170,9 @@ class FallDetector:
         pairs: list[tuple[Observation, Observation]] = []
         # Was this frame asked for at the burst rate? Then a fall needs two frames in a row.
         self._burst_frame = self.next_interval < self.rate.base_interval
-        for track, person in self.tracker.update(people, timestamp):
+        matched = self.tracker.update(people, timestamp)
+        self.last_tracks = tuple((track.track_id, person) for track, person in matched)
+        for track, person in matched:
             state = self._states.setdefault(track.track_id, TrackState())
             obs = Observation.of(person, timestamp, cfg.keypoint_threshold)
             seen.append((track.track_id, obs))
@@ -195,6 +199,7 @@ class FallDetector:
         self.long_lie.reset()
         self.rate.reset()
         self.next_interval = self.rate.interval(float("-inf"))
+        self.last_tracks = ()
 
     @property
     def active_falls(self) -> list[FallEvent]:
