@@ -14,10 +14,14 @@ For each pose pipeline (today's first) on the chosen backend:
 - time per frame: median of ``--runs`` on a one-person frame and an empty room.
 
 Pipelines: ``today`` (the whole frame, retried turned by 90 degrees each way when no torso
-is confident) and ``upright`` (the whole frame only).
+is confident), ``upright`` (the whole frame only) and ``people`` (the default since
+2026-12-03, ``core/people.py``: the whole frame for one tracked person plus a discovery pass
+with that person greyed out, a crop per person once two are tracked; it follows people
+from frame to frame, so the post-fall frames are run through the detector's tracker and the
+one-person time is for a frame with that person tracked).
 
 Usage: .venv/bin/python benchmarks/pose.py [--backend litert|portable] [--runs 20]
-       [--model NAME] [--pipelines today,upright]
+       [--model NAME] [--pipelines today,upright,people]
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from core.backends import BackendKind
 from core.catalog import load_catalog
 from core.engine import PoseEngine
 from core.geometry import hip_y, spine
+from core.people import estimate_people
 from core.pipeline import FramePipeline
 from core.preprocess import Decoded
 from core.types import Box, Person, PoseResult
@@ -84,7 +89,10 @@ def post_fall(make: Callable[[], FramePipeline], use: str) -> tuple[int, int]:
             for t, image in frames(path, FPS, video_fps):
                 if t > end + AFTER:
                     break
-                result = estimate(pipeline, use, pipeline.decode(image))
+                if use == "people":
+                    result = pipeline.process(image, t).pose
+                else:
+                    result = estimate(pipeline, use, pipeline.decode(image))
                 if t < start:
                     usable = [p for p in result.people if spine(p, MIN_SCORE).tilt is not None]
                     if usable:
@@ -127,10 +135,15 @@ def still_images(pipeline: FramePipeline, use: str) -> tuple[float, float, int, 
 def timing(pipeline: FramePipeline, use: str, image: Path, runs: int) -> float:
     """Median milliseconds per frame (decoded), the pipeline variant's pose stage only."""
     decoded = pipeline.decode(image.read_bytes())
+    threshold = pipeline.detector.config.keypoint_threshold
+    tracked = tuple(p.box for p in pipeline.estimate(decoded).people)
     times = []
     for run in range(runs + 3):
         start = time.perf_counter()
-        estimate(pipeline, use, decoded)
+        if use == "people":
+            estimate_people(pipeline.engine, decoded, tracked, threshold)
+        else:
+            estimate(pipeline, use, decoded)
         if run >= 3:  # warm-up
             times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
@@ -141,7 +154,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backend", choices=("litert", "portable"), default="litert")
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--pipelines", default="today,upright")
+    parser.add_argument("--pipelines", default="today,upright,people")
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
     catalog = load_catalog()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from .detector import DetectorConfig, FallDetector, FallEvent, FloorModel, RateConfig
+from .people import DEFAULT_PEOPLE, PeopleConfig, estimate_people
 from .preprocess import Decoded, ImageInput, open_image
 from .render import render
 from .rotation import estimate_upright_or_rotated
@@ -85,6 +86,7 @@ class FramePipeline:
         camera_rotation: int = 0,
         floor: FloorModel | None = None,
         rate: RateConfig | None = None,
+        people: PeopleConfig | None = DEFAULT_PEOPLE,
     ) -> None:
         """Wrap ``engine`` with a fresh detector.
 
@@ -92,6 +94,8 @@ class FramePipeline:
         clockwise; frames are turned back upright before anything else.
         ``floor``: the camera's floor as learned so far (kept by the caller).
         ``rate``: base and burst analysis rates (``detector.rate``).
+        ``people``: how a single-pose model follows several people (``people``); None
+        for the whole frame only (also what multi-person models always use).
         """
         if camera_rotation not in CAMERA_ROTATIONS:
             raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")
@@ -99,6 +103,7 @@ class FramePipeline:
         self.detector = FallDetector(config, floor=floor, rate=rate)
         self.rotate_retry = rotate_retry
         self.camera_rotation = camera_rotation
+        self.people = None if engine.spec.multi_person else people
 
     def decode(self, image: ImageInput) -> Decoded:
         """Decode at reduced size and turn upright."""
@@ -121,7 +126,12 @@ class FramePipeline:
     def process(self, image: ImageInput, timestamp: float) -> FrameResult:
         """Analyse one frame taken at ``timestamp`` (seconds, any origin)."""
         decoded = self.decode(image)
-        pose = self.estimate(decoded)
+        if self.people is not None and self.rotate_retry:
+            tracked = self.detector.recent_boxes(timestamp, self.people.recent_seconds)
+            threshold = self.detector.config.keypoint_threshold
+            pose = estimate_people(self.engine, decoded, tracked, threshold, self.people)
+        else:
+            pose = self.estimate(decoded)
         events = self.detector.update(pose.people, timestamp, decoded.source_size)
         return FrameResult(
             timestamp,

@@ -143,6 +143,14 @@ class FallDetector:
             (o.timestamp, o.person.keypoints) for o in state.history if end - o.timestamp <= span
         ]
 
+    def recent_boxes(self, timestamp: float, seconds: float) -> tuple[Box, ...]:
+        """The last boxes of the people seen within ``seconds`` before ``timestamp``."""
+        return tuple(
+            track.person.box
+            for track in self.tracker.tracks.values()
+            if timestamp - track.last_seen <= seconds
+        )
+
     def busiest_track(self) -> int | None:
         """The track seen most often (the person a "missed fall" report most likely means)."""
         tracks = self.tracker.tracks.values()

@@ -1,0 +1,130 @@
+"""Falls with a second person in view: the benchmark's clips in pairs, side by side.
+
+The benchmark set has one person per clip. Here every fall clip of
+../shared/fixtures/benchmark is placed side by side with an everyday clip of the same
+dataset (UR Fall with UR Fall, Le2i with Le2i; the i-th fall with the (i mod n)-th
+everyday clip, the faller on the left for even i and on the right for odd i), and every
+everyday clip with the next everyday clip, so a second person is in view the whole time.
+The other clip's frame is the one nearest in time (its last frame once it ends). Each
+composite is replayed as the integration samples a camera (defaults: 1 fps with bursts)
+through two pose stages in the same run:
+
+- ``whole frame``: one pass on the whole frame (retried turned by 90 degrees), as before
+  ``core/people.py``;
+- ``people``: the default: crops for tracked people and a discovery pass (``core/people.py``).
+
+Prints falls caught and false alarms (alerts outside the fall's window, from either
+person) per split (tune: UR odd clips and Le2i Coffee_room_01, as benchmarks/accuracy.py),
+and the CPU time per analysed frame.
+
+Usage: .venv/bin/python benchmarks/two_people.py [--limit N] [--model NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import av
+import numpy as np
+from accuracy import in_split, read_sequences
+from common import FIXTURES, MODELS
+from const import DEFAULT_BURSTS, DEFAULT_FPS, DEFAULT_THRESHOLD
+from core.catalog import load_catalog
+from core.detector import BURST_FPS, DetectorConfig, RateConfig
+from core.engine import PoseEngine
+from core.evaluation import Labelled, Score, score_clip
+from core.people import DEFAULT_PEOPLE, PeopleConfig
+from core.pipeline import FramePipeline
+from PIL import Image
+
+type Clip = tuple[Labelled, Path, float | None]
+STAGES: dict[str, PeopleConfig | None] = {"whole frame": None, "people": DEFAULT_PEOPLE}
+
+
+def pairs(clips: list[Clip]) -> list[tuple[Clip, Clip, bool]]:
+    """(main clip, other clip, main on the left) for every clip (see the module)."""
+    out = []
+    for dataset in ("urfd/", "le2i/"):
+        falls = [c for c in clips if c[0].seq_id.startswith(dataset) and c[0].falls]
+        everyday = [c for c in clips if c[0].seq_id.startswith(dataset) and not c[0].falls]
+        out += [(f, everyday[i % len(everyday)], i % 2 == 0) for i, f in enumerate(falls)]
+        out += [(e, everyday[(j + 1) % len(everyday)], j % 2 == 0) for j, e in enumerate(everyday)]
+    return out
+
+
+def decode(path: Path, video_fps: float | None) -> tuple[float, list[np.ndarray]]:
+    """Frame rate and every RGB frame of a clip."""
+    container = av.open(str(path))
+    try:
+        stream = container.streams.video[0]
+        rate = video_fps or float(stream.average_rate or 0) or 30.0
+        return rate, [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
+    finally:
+        container.close()
+
+
+def side_by_side(main: np.ndarray, other: np.ndarray, left: bool) -> np.ndarray:
+    """The two frames in one, ``other`` scaled to ``main``'s height."""
+    if other.shape[0] != main.shape[0]:
+        width = round(other.shape[1] * main.shape[0] / other.shape[0])
+        other = np.asarray(Image.fromarray(other).resize((width, main.shape[0])))
+    return np.hstack([main, other] if left else [other, main])
+
+
+def replay(
+    pipeline: FramePipeline, main: Clip, other: Clip, left: bool
+) -> tuple[list[float], int, float]:
+    """Alerts, frames analysed and CPU seconds for one composite, sampled as a camera is."""
+    rate_a, frames_a = decode(main[1], main[2])
+    rate_b, frames_b = decode(other[1], other[2])
+    alerts: list[float] = []
+    due, analysed, cpu = 0.0, 0, 0.0
+    for index, frame in enumerate(frames_a):
+        t = index / rate_a
+        if t + 1e-9 < due:
+            continue
+        second = frames_b[min(len(frames_b) - 1, round(t * rate_b))]
+        start = time.process_time()
+        result = pipeline.process(side_by_side(frame, second, left), t)
+        cpu += time.process_time() - start
+        analysed += 1
+        alerts += [e.timestamp for e in result.events if e.is_alert]
+        due = t + result.next_interval
+    return alerts, analysed, cpu
+
+
+def main() -> None:
+    """Run and print."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default=load_catalog().default)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N composites")
+    args = parser.parse_args()
+    spec = load_catalog().get(args.model)
+    engine = PoseEngine.load(spec, MODELS / spec.file)
+    rate = RateConfig(base_fps=DEFAULT_FPS, burst_fps=BURST_FPS if DEFAULT_BURSTS else 0.0)
+    config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)
+    jobs = pairs(read_sequences(FIXTURES / "benchmark"))
+    jobs = jobs[: args.limit] if args.limit else jobs
+    print(f"falls with a second person in view: {len(jobs)} composites, model {spec.name}")
+    print(f"{'pose stage':<12} {'split':<7} {'falls':>7} {'false alarms':>13} {'ms/frame':>9}")
+    for name, people in STAGES.items():
+        scores = {split: Score() for split in ("all", "tune", "report")}
+        frames, cpu = 0, 0.0
+        for main_clip, other, left in jobs:
+            pipeline = FramePipeline(engine, config, rate=rate, people=people)
+            alerts, analysed, seconds = replay(pipeline, main_clip, other, left)
+            frames, cpu = frames + analysed, cpu + seconds
+            score = score_clip(main_clip[0], alerts)
+            scores["all"].add(score)
+            scores["tune" if in_split(main_clip[0].seq_id, "tune") else "report"].add(score)
+        for split, s in scores.items():
+            print(
+                f"{name:<12} {split:<7} {s.detected:>3}/{s.falls:<3} {s.false_alarms:>13} "
+                f"{1000 * cpu / max(frames, 1):>9.1f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""Several people in view with a single-pose model: one crop per tracked person.
+
+A single-pose model (MoveNet Lightning, the default) reports one person per pass: with two
+people in view it follows whichever it finds first, or mixes their keypoints, and each
+person is small in the frame. Measured on the benchmark's fall clips placed side by side
+with an everyday clip of the same room (so a second person is always in view), the
+whole-frame pass caught 32 of 82 falls; with this module 52, with no more false alarms
+(``benchmarks/two_people.py``).
+
+How it works, per frame (``estimate_people``):
+
+- Nobody tracked in the last ``recent_seconds``: the whole frame, as always (retried
+  turned by 90 degrees when no torso is confident). An empty room costs what it did.
+- One person tracked: the whole frame finds them. Then a *discovery* pass runs on the
+  frame with that person's box greyed out; whoever it finds with a confident torso
+  (``new_person_score``, stricter than for a tracked person: nobody is invented on
+  furniture) is a second person.
+- Two or more tracked: each gets their own pass on a square crop around their last box
+  (``crop_grow`` times its longer side, so a fall of one body length stays inside), retried
+  turned by 90 degrees when no torso is confident; then the discovery pass with all of them
+  greyed out. Crops reaching past the frame's edge are padded black.
+
+With one person in view this costs two passes per frame instead of one. Crops are used only
+with two people or more: for a single person, measured on the same benchmark, cropping
+around the last position changed which clips alerted in both directions and added false
+alarms (see ``benchmarks/README.md``), so one person keeps the whole-frame pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+from PIL import Image
+
+from .geometry import spine
+from .preprocess import Decoded
+from .rotation import estimate_upright_or_rotated
+from .types import Box, Person, PoseResult
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .engine import PoseEngine
+
+MIN_CROP: Final = 0.1  # a crop is at least this share of the frame's shorter side
+SAME_PERSON_IOU: Final = 0.3  # a discovered person overlapping a found one this much is them
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleConfig:
+    """How tracked people are cropped and new people discovered."""
+
+    recent_seconds: float = 2.0
+    crop_grow: float = 1.6
+    mask_grow: float = 0.15
+    new_person_score: float = 0.4
+    max_people: int = 4
+
+
+DEFAULT_PEOPLE: Final = PeopleConfig()
+
+
+def _to_source(person: Person, x0: float, y0: float, scale: float) -> Person:
+    """Map a person found in a crop back to frame pixels."""
+    kps = person.keypoints.copy()
+    kps[:, 0] = kps[:, 0] * scale + x0
+    kps[:, 1] = kps[:, 1] * scale + y0
+    return Person.from_keypoints(kps, person.score)
+
+
+def crop_around(decoded: Decoded, box: Box, grow: float) -> tuple[Decoded, float, float, float]:
+    """A square crop centred on ``box`` (frame pixels); returns it with (x0, y0, scale).
+
+    ``scale`` maps crop pixels to frame pixels. Parts past the frame's edge are black.
+    """
+    width, height = decoded.source_size
+    side = max(box.width, box.height) * grow
+    side = max(side, MIN_CROP * min(width, height), 1.0)
+    x0 = (box.xmin + box.xmax) / 2 - side / 2
+    y0 = (box.ymin + box.ymax) / 2 - side / 2
+    image = decoded.image
+    sx = image.width / width
+    sy = image.height / height
+    crop = image.crop(
+        (round(x0 * sx), round(y0 * sy), round((x0 + side) * sx), round((y0 + side) * sy))
+    )
+    pixels = max(1, round(side))
+    return Decoded(crop, (pixels, pixels)), x0, y0, side / pixels
+
+
+def estimate_in_crop(
+    engine: PoseEngine, decoded: Decoded, box: Box, grow: float, min_score: float
+) -> Person | None:
+    """The person with the most confident torso in a crop around ``box``, or None."""
+    crop, x0, y0, scale = crop_around(decoded, box, grow)
+    result = estimate_upright_or_rotated(engine, crop, min_score, min_score)
+    found = [p for p in result.people if spine(p, min_score).score >= min_score]
+    if not found:
+        return None
+    best = max(found, key=lambda p: spine(p, min_score).score)
+    return _to_source(best, x0, y0, scale)
+
+
+def mask_people(decoded: Decoded, people: Sequence[Person], grow: float) -> Decoded:
+    """The frame with each person's box (grown by ``grow`` of its size) in the mean colour."""
+    image = decoded.image
+    width, height = decoded.source_size
+    sx, sy = image.width / width, image.height / height
+    pixels = np.asarray(image.convert("RGB")).copy()
+    fill = pixels.reshape(-1, 3).mean(axis=0).astype(np.uint8)
+    for person in people:
+        b = person.box
+        gw, gh = grow * b.width, grow * b.height
+        top, bottom = max(0, int((b.ymin - gh) * sy)), min(image.height, int((b.ymax + gh) * sy))
+        left, right = max(0, int((b.xmin - gw) * sx)), min(image.width, int((b.xmax + gw) * sx))
+        pixels[top:bottom, left:right] = fill
+    return Decoded(Image.fromarray(pixels), decoded.source_size)
+
+
+def estimate_people(
+    engine: PoseEngine,
+    decoded: Decoded,
+    tracked: Sequence[Box],
+    min_score: float,
+    config: PeopleConfig | None = None,
+) -> PoseResult:
+    """Everyone in the frame, given the boxes of the people tracked recently (see module)."""
+    cfg = config or PeopleConfig()
+    width, height = decoded.source_size
+    if len(tracked) >= 2:  # noqa: PLR2004 - several people: a crop each
+        found = [
+            person
+            for box in tracked[: cfg.max_people]
+            if (person := estimate_in_crop(engine, decoded, box, cfg.crop_grow, min_score))
+        ]
+    else:
+        whole = estimate_upright_or_rotated(engine, decoded, min_score, min_score)
+        if not tracked:
+            return whole
+        found = [p for p in whole.people if spine(p, min_score).score >= min_score]
+    if (found or len(tracked) >= 2) and len(found) < cfg.max_people:  # noqa: PLR2004
+        found += _discover(engine, decoded, found, min_score, cfg)
+    return PoseResult(tuple(found), width, height, engine.spec.name)
+
+
+def _discover(
+    engine: PoseEngine,
+    decoded: Decoded,
+    found: Sequence[Person],
+    min_score: float,
+    cfg: PeopleConfig,
+) -> list[Person]:
+    """People in the frame with ``found`` greyed out, confident enough to be someone new."""
+    result = engine.estimate(mask_people(decoded, found, cfg.mask_grow))
+    return [
+        p
+        for p in result.people
+        if spine(p, min_score).score >= cfg.new_person_score
+        and all(p.box.iou(q.box) <= SAME_PERSON_IOU for q in found)
+    ]

@@ -1,0 +1,147 @@
+"""Several people in view with the single-pose default (core/people.py), on real images."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from custom_components.fall_detection.core.detector import BURST_FPS, DetectorConfig, RateConfig
+from custom_components.fall_detection.core.engine import PoseEngine
+from custom_components.fall_detection.core.geometry import spine
+from custom_components.fall_detection.core.people import (
+    DEFAULT_PEOPLE,
+    MIN_CROP,
+    PeopleConfig,
+    crop_around,
+    estimate_in_crop,
+    estimate_people,
+)
+from custom_components.fall_detection.core.pipeline import FramePipeline
+from custom_components.fall_detection.core.preprocess import Decoded
+from custom_components.fall_detection.core.types import Box
+from tests.core.golden import match, read_reference
+from tests.paths import FIXTURES, PAIRS, REFERENCE, require
+
+EngineFactory = Callable[[str], PoseEngine]
+LIGHTNING = "movenet_lightning_int8"
+POSENET_REF = "posenet_mobilenet_v1_075_481_641_16_quant_decoder_reference.csv"
+NEGATIVES = FIXTURES / "negatives"
+
+
+def _replay(pipeline: FramePipeline, image: bytes, frames: int) -> list[int]:
+    """People found in each of ``frames`` frames of the same still, one second apart."""
+    return [len(pipeline.process(image, float(t)).pose.people) for t in range(frames)]
+
+
+def test_two_people_found_tracked_apart_and_on_the_reference(
+    engine_factory: EngineFactory,
+) -> None:
+    """Coral's two-person image: the single-pose model alone sees one; followed, both."""
+    image = require(REFERENCE / "posenet_test_image.bmp").read_bytes()
+    pipeline = FramePipeline(engine_factory(LIGHTNING))
+    counts = _replay(pipeline, image, 3)
+    assert counts == [1, 2, 2]  # the second is discovered once the first is tracked
+    result = pipeline.process(image, 3.0)  # both tracked: a crop each
+    assert sorted(pipeline.detector.tracker.tracks) == [1, 2]
+    assert sorted(tid for tid, _ in result.tracks) == [1, 2]
+    # keypoints against PoseNet's reference, with the cross-model golden tolerances
+    for err in match(result.pose, read_reference(require(REFERENCE / POSENET_REF))):
+        assert err.max() <= 0.03, err
+        assert err.mean() <= 0.015, err
+    first, second = result.pose.people
+    assert first.box.iou(second.box) == 0.0
+    assert all((spine(p, 0.11).tilt or 90.0) < 30.0 for p in result.pose.people)
+
+
+def test_whole_frame_only_finds_one_of_two(engine_factory: EngineFactory) -> None:
+    image = require(REFERENCE / "posenet_test_image.bmp").read_bytes()
+    pipeline = FramePipeline(engine_factory(LIGHTNING), people=None)
+    assert _replay(pipeline, image, 3) == [1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    ("name", "people"),
+    [
+        ("edge_person-couch.jpg", 1),  # beside a couch: nobody invented on it
+        ("edge_person.jpg", 1),
+        ("edge_person-no-face.jpg", 1),
+        ("edge_person_thermal_bw.jpg", 1),
+        ("coral_squat.bmp", 1),
+        ("edge_person2-face1.jpg", 2),
+    ],
+)
+def test_nobody_invented_on_furniture_and_nobody_missed(
+    engine_factory: EngineFactory, name: str, people: int
+) -> None:
+    image = require(NEGATIVES / name).read_bytes()
+    pipeline = FramePipeline(engine_factory(LIGHTNING))
+    assert _replay(pipeline, image, 5)[1:] == [people] * 4
+
+
+def test_empty_room_stays_empty(engine_factory: EngineFactory) -> None:
+    image = require(PAIRS / "images" / "background.jpg").read_bytes()
+    pipeline = FramePipeline(engine_factory(LIGHTNING))
+    assert _replay(pipeline, image, 5) == [0] * 5
+
+
+def _clip(name: str) -> list[np.ndarray]:
+    import av
+
+    container = av.open(str(require(FIXTURES / "benchmark" / "urfd" / name)))
+    try:
+        return [f.to_ndarray(format="rgb24") for f in container.decode(container.streams.video[0])]
+    finally:
+        container.close()
+
+
+@pytest.mark.parametrize(("people", "caught"), [(DEFAULT_PEOPLE, True), (None, False)])
+def test_a_fall_with_someone_else_in_view(
+    engine_factory: EngineFactory, people: PeopleConfig | None, caught: bool
+) -> None:
+    """UR fall-01 beside UR adl-01 (the same room): two people in view, the fall is caught.
+
+    The composite of benchmarks/two_people.py, replayed as the integration samples a camera
+    (1 fps with bursts). The whole-frame pass alone follows the wrong person and misses it.
+    """
+    fall, other = _clip("fall-01-cam0-rgb.mp4"), _clip("adl-01-cam0-rgb.mp4")
+    rate = RateConfig(base_fps=1.0, burst_fps=BURST_FPS)
+    pipeline = FramePipeline(
+        engine_factory(LIGHTNING), DetectorConfig(alert_threshold=0.5), rate=rate, people=people
+    )
+    alerts: list[tuple[float, float]] = []
+    due = 0.0
+    for index, frame in enumerate(fall):
+        t = index / 30.0
+        if t + 1e-9 < due:
+            continue
+        both = np.hstack([frame, other[min(len(other) - 1, index)]])
+        result = pipeline.process(both, t)
+        alerts += [(e.timestamp, e.box.xmax) for e in result.events if e.is_alert]
+        due = t + result.next_interval
+    start, end = 2.73, 3.73  # the dataset's labels (sequences.csv)
+    hits = [x for t, x in alerts if start - 0.5 <= t <= end + 5.0]
+    assert bool(hits) is caught
+    assert all(x <= fall[0].shape[1] + 10 for x in hits)  # on the faller (left half)
+    assert len(pipeline.detector.tracker.tracks) == 2
+
+
+def test_crops_past_the_edge_and_degenerate_boxes(engine_factory: EngineFactory) -> None:
+    """A crop reaching outside the frame is padded; a zero-sized box still gets a crop."""
+    frame = Image.new("RGB", (400, 300), (200, 200, 200))
+    decoded = Decoded(frame, (800, 600))  # decoded at half size
+    crop, x0, y0, scale = crop_around(decoded, Box(700, 500, 800, 600), 1.6)
+    assert crop.source_size == (160, 160)
+    assert (x0, y0, scale) == (670.0, 470.0, 1.0)
+    pixels = np.asarray(crop.image)
+    assert pixels[-1, -1].tolist() == [0, 0, 0]  # past the corner: black
+    assert pixels[0, 0].tolist() == [200, 200, 200]
+    tiny, *_ = crop_around(decoded, Box(10, 10, 10, 10), 1.6)
+    assert tiny.source_size == (round(MIN_CROP * 600),) * 2
+    engine = engine_factory(LIGHTNING)
+    assert estimate_in_crop(engine, decoded, Box(10, 10, 10, 10), 1.6, 0.11) is None
+    # two tracked boxes on a blank frame: nobody found, nothing raised
+    result = estimate_people(engine, decoded, (Box(0, 0, 50, 50), Box(-100, -100, 5, 5)), 0.11)
+    assert result.people == ()
