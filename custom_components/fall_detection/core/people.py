@@ -12,13 +12,17 @@ How it works, per frame (``estimate_people``):
 - Nobody tracked in the last ``recent_seconds``: the whole frame, as always (retried
   turned by 90 degrees when no torso is confident). An empty room costs what it did.
 - One person tracked: the whole frame finds them. Then a *discovery* pass runs on the
-  frame with that person's box greyed out; whoever it finds with a confident torso
-  (``new_person_score``, stricter than for a tracked person: nobody is invented on
-  furniture) is a second person.
+  frame with that person's box greyed out (in the model's input: one more inference);
+  whoever it finds with a confident torso (``new_person_score``, stricter than for a
+  tracked person: nobody is invented on furniture) is a second person.
 - Two or more tracked: each gets their own pass on a square crop around their last box
   (``crop_grow`` times its longer side, so a fall of one body length stays inside), retried
   turned by 90 degrees when no torso is confident; then the discovery pass with all of them
   greyed out. Crops reaching past the frame's edge are padded black.
+
+The discovery pass runs at most once per ``discover_seconds`` (the caller decides: the frame
+pipeline asks for it once per second, so the 5 frames per second of a burst, spent on the
+people already tracked, do not pay for it five times).
 
 With one person in view this costs two passes per frame instead of one. Crops are used only
 with two people or more: for a single person, measured on the same benchmark, cropping
@@ -31,9 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-import numpy as np
-from PIL import Image
-
+from .engine import Prepared
 from .geometry import spine
 from .preprocess import Decoded
 from .rotation import estimate_upright_or_rotated
@@ -57,6 +59,7 @@ class PeopleConfig:
     mask_grow: float = 0.15
     new_person_score: float = 0.4
     max_people: int = 4
+    discover_seconds: float = 1.0
 
 
 DEFAULT_PEOPLE: Final = PeopleConfig()
@@ -103,30 +106,19 @@ def estimate_in_crop(
     return _to_source(best, x0, y0, scale)
 
 
-def mask_people(decoded: Decoded, people: Sequence[Person], grow: float) -> Decoded:
-    """The frame with each person's box (grown by ``grow`` of its size) in the mean colour."""
-    image = decoded.image
-    width, height = decoded.source_size
-    sx, sy = image.width / width, image.height / height
-    pixels = np.asarray(image.convert("RGB")).copy()
-    fill = pixels.reshape(-1, 3).mean(axis=0).astype(np.uint8)
-    for person in people:
-        b = person.box
-        gw, gh = grow * b.width, grow * b.height
-        top, bottom = max(0, int((b.ymin - gh) * sy)), min(image.height, int((b.ymax + gh) * sy))
-        left, right = max(0, int((b.xmin - gw) * sx)), min(image.width, int((b.xmax + gw) * sx))
-        pixels[top:bottom, left:right] = fill
-    return Decoded(Image.fromarray(pixels), decoded.source_size)
-
-
 def estimate_people(
     engine: PoseEngine,
     decoded: Decoded,
     tracked: Sequence[Box],
     min_score: float,
     config: PeopleConfig | None = None,
+    *,
+    discover: bool = True,
 ) -> PoseResult:
-    """Everyone in the frame, given the boxes of the people tracked recently (see module)."""
+    """Everyone in the frame, given the boxes of the people tracked recently (see module).
+
+    ``discover``: also look for people not tracked yet (the discovery pass).
+    """
     cfg = config or PeopleConfig()
     width, height = decoded.source_size
     if len(tracked) >= 2:  # noqa: PLR2004 - several people: a crop each
@@ -140,7 +132,7 @@ def estimate_people(
         if not tracked:
             return whole
         found = [p for p in whole.people if spine(p, min_score).score >= min_score]
-    if (found or len(tracked) >= 2) and len(found) < cfg.max_people:  # noqa: PLR2004
+    if discover and (found or len(tracked) >= 2) and len(found) < cfg.max_people:  # noqa: PLR2004
         found += _discover(engine, decoded, found, min_score, cfg)
     return PoseResult(tuple(found), width, height, engine.spec.name)
 
@@ -152,11 +144,27 @@ def _discover(
     min_score: float,
     cfg: PeopleConfig,
 ) -> list[Person]:
-    """People in the frame with ``found`` greyed out, confident enough to be someone new."""
-    result = engine.estimate(mask_people(decoded, found, cfg.mask_grow))
+    """People in the frame with ``found`` greyed out, confident enough to be someone new.
+
+    The boxes are filled in the model's input tensor (the frame already scaled to the
+    model's size) with the frame's mean value, which costs next to nothing.
+    """
+    prepared = engine.prepare(decoded)
+    tensor, box = prepared.tensor.copy(), prepared.letterbox
+    content = tensor[0, : box.content_h, : box.content_w]
+    fill = content.reshape(-1, content.shape[-1]).mean(axis=0).astype(tensor.dtype)
+    sx, sy = box.content_w / box.src_w, box.content_h / box.src_h
+    for person in found:
+        b = person.box
+        gw, gh = cfg.mask_grow * b.width, cfg.mask_grow * b.height
+        left, top = max(0, int((b.xmin - gw) * sx)), max(0, int((b.ymin - gh) * sy))
+        right = min(box.content_w, int((b.xmax + gw) * sx) + 1)
+        bottom = min(box.content_h, int((b.ymax + gh) * sy) + 1)
+        tensor[0, top:bottom, left:right] = fill
+    people = engine.decode(engine.infer(Prepared(tensor, box, decoded)), box)
     return [
         p
-        for p in result.people
+        for p in people
         if spine(p, min_score).score >= cfg.new_person_score
         and all(p.box.iou(q.box) <= SAME_PERSON_IOU for q in found)
     ]

@@ -104,6 +104,7 @@ class FramePipeline:
         self.rotate_retry = rotate_retry
         self.camera_rotation = camera_rotation
         self.people = None if engine.spec.multi_person else people
+        self._discovered = float("-inf")  # when the last discovery pass ran
 
     def decode(self, image: ImageInput) -> Decoded:
         """Decode at reduced size and turn upright."""
@@ -129,7 +130,12 @@ class FramePipeline:
         if self.people is not None and self.rotate_retry:
             tracked = self.detector.recent_boxes(timestamp, self.people.recent_seconds)
             threshold = self.detector.config.keypoint_threshold
-            pose = estimate_people(self.engine, decoded, tracked, threshold, self.people)
+            discover = timestamp - self._discovered >= 0.9 * self.people.discover_seconds
+            pose = estimate_people(
+                self.engine, decoded, tracked, threshold, self.people, discover=discover
+            )
+            if discover or timestamp < self._discovered:  # a clock that went back starts over
+                self._discovered = timestamp
         else:
             pose = self.estimate(decoded)
         events = self.detector.update(pose.people, timestamp, decoded.source_size)
