@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 import numpy as np
@@ -145,3 +146,23 @@ def test_crops_past_the_edge_and_degenerate_boxes(engine_factory: EngineFactory)
     # two tracked boxes on a blank frame: nobody found, nothing raised
     result = estimate_people(engine, decoded, (Box(0, 0, 50, 50), Box(-100, -100, 5, 5)), 0.11)
     assert result.people == ()
+
+
+def test_annotated_frame_outlines_the_crops(engine_factory: EngineFactory) -> None:
+    """The command line's video shows the square each tracked person was looked for in."""
+    image = require(REFERENCE / "posenet_test_image.bmp").read_bytes()
+    pipeline = FramePipeline(engine_factory(LIGHTNING))
+    _replay(pipeline, image, 3)
+    result = pipeline.process(image, 3.0)
+    assert len(result.pose.crops) == 2
+    for person in result.pose.people:  # each person inside one of the squares
+        b = person.box
+        assert any(
+            c.xmin <= b.xmin and b.xmax <= c.xmax and c.ymin <= b.ymin and b.ymax <= c.ymax
+            for c in result.pose.crops
+        )
+    pixels = np.asarray(Image.open(io.BytesIO(result.render(annotate=True))).convert("RGB"))
+    yellow = (pixels[..., 0] > 200) & (pixels[..., 1] > 180) & (pixels[..., 2] < 110)
+    plain = np.asarray(Image.open(io.BytesIO(result.render())).convert("RGB"))
+    plain_yellow = (plain[..., 0] > 200) & (plain[..., 1] > 180) & (plain[..., 2] < 110)
+    assert yellow.sum() > plain_yellow.sum() + 200

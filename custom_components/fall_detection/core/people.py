@@ -73,16 +73,23 @@ def _to_source(person: Person, x0: float, y0: float, scale: float) -> Person:
     return Person.from_keypoints(kps, person.score)
 
 
+def crop_square(size: tuple[int, int], box: Box, grow: float) -> Box:
+    """The square (frame pixels) centred on ``box``, ``grow`` times its longer side."""
+    side = max(box.width, box.height) * grow
+    side = max(side, MIN_CROP * min(size), 1.0)
+    x0 = (box.xmin + box.xmax) / 2 - side / 2
+    y0 = (box.ymin + box.ymax) / 2 - side / 2
+    return Box(x0, y0, x0 + side, y0 + side)
+
+
 def crop_around(decoded: Decoded, box: Box, grow: float) -> tuple[Decoded, float, float, float]:
     """A square crop centred on ``box`` (frame pixels); returns it with (x0, y0, scale).
 
     ``scale`` maps crop pixels to frame pixels. Parts past the frame's edge are black.
     """
     width, height = decoded.source_size
-    side = max(box.width, box.height) * grow
-    side = max(side, MIN_CROP * min(width, height), 1.0)
-    x0 = (box.xmin + box.xmax) / 2 - side / 2
-    y0 = (box.ymin + box.ymax) / 2 - side / 2
+    square = crop_square(decoded.source_size, box, grow)
+    x0, y0, side = square.xmin, square.ymin, square.width
     image = decoded.image
     sx = image.width / width
     sy = image.height / height
@@ -121,12 +128,15 @@ def estimate_people(
     """
     cfg = config or PeopleConfig()
     width, height = decoded.source_size
+    crops: tuple[Box, ...] = ()
     if len(tracked) >= 2:  # noqa: PLR2004 - several people: a crop each
-        found = [
-            person
-            for box in tracked[: cfg.max_people]
-            if (person := estimate_in_crop(engine, decoded, box, cfg.crop_grow, min_score))
-        ]
+        crops = tuple(crop_square((width, height), b, cfg.crop_grow) for b in tracked)
+        found: list[Person] = []
+        for box in tracked[: cfg.max_people]:
+            person = estimate_in_crop(engine, decoded, box, cfg.crop_grow, min_score)
+            # Side by side, two crops can hold both people: one person is not found twice.
+            if person is not None and all(person.box.iou(q.box) <= SAME_PERSON_IOU for q in found):
+                found.append(person)
     else:
         whole = estimate_upright_or_rotated(engine, decoded, min_score, min_score)
         if not tracked:
@@ -134,7 +144,7 @@ def estimate_people(
         found = [p for p in whole.people if spine(p, min_score).score >= min_score]
     if discover and (found or len(tracked) >= 2) and len(found) < cfg.max_people:  # noqa: PLR2004
         found += _discover(engine, decoded, found, min_score, cfg)
-    return PoseResult(tuple(found), width, height, engine.spec.name)
+    return PoseResult(tuple(found), width, height, engine.spec.name, crops=crops[: cfg.max_people])
 
 
 def _discover(

@@ -48,7 +48,8 @@ class FrameResult:
         """JPEG of the frame with everyone drawn, the person of the first fall in red.
 
         ``floor``: learned floor cells to tint; ``annotate``: write each tracked person's id
-        and the frame's time and events (the command line's annotated video).
+        and the frame's time and events, and outline the crops of the people module (the
+        command line's annotated video).
         """
         alert = next((e for e in self.events if e.is_alert), None)
         labels: tuple[tuple[Person, str], ...] = ()
@@ -67,6 +68,7 @@ class FrameResult:
             floor=floor,
             labels=labels,
             caption=caption,
+            crops=self.pose.crops if annotate else (),
         )
 
 

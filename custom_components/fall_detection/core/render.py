@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from .types import Person
+    from .types import Box, Person
 
 SKELETON: Final = (
     (0, 1), (0, 2), (1, 3), (2, 4), (5, 6), (5, 7), (7, 9), (6, 8), (8, 10),
@@ -22,6 +22,7 @@ SKELETON: Final = (
 FALL_COLOUR: Final = (230, 40, 40)
 PERSON_COLOUR: Final = (40, 200, 80)
 MAX_SIDE: Final = 1280
+CROP_COLOUR: Final = (250, 220, 40)  # the crops of the people module (annotated video)
 FLOOR_TINT: Final = (40, 120, 255, 70)  # the learned floor, drawn translucent blue
 
 
@@ -36,6 +37,7 @@ def render(
     floor: npt.NDArray[np.bool_] | None = None,
     labels: Sequence[tuple[Person, str]] = (),
     caption: str | None = None,
+    crops: Sequence[Box] = (),
 ) -> bytes:
     """Return a JPEG of ``image`` with each skeleton drawn; ``highlight`` in red with its box.
 
@@ -43,7 +45,8 @@ def render(
     image's own size); ``image`` may be that frame decoded at reduced size.
     ``floor``: the camera's learned floor cells (rows x columns over the image), tinted.
     ``labels``: text to write at the top left of a person's box (the command line's track ids);
-    ``caption``: a line at the top of the frame (time and events).
+    ``caption``: a line at the top of the frame (time and events); ``crops``: squares of the
+    frame the pose model looked at on their own, outlined in yellow.
     """
     canvas = image.convert("RGB")
     if canvas is image:
@@ -53,9 +56,20 @@ def render(
     if floor is not None:
         canvas = _tint_floor(canvas, floor)
     size = source_size or image.size
+    if crops:
+        _outline(canvas, crops, size)
     if labels or caption:
         _write(canvas, labels, caption, size)
     return _draw(canvas, people, highlight, min_score, quality, size)
+
+
+def _outline(canvas: Image.Image, boxes: Sequence[Box], source_size: tuple[int, int]) -> None:
+    sx, sy = canvas.width / source_size[0], canvas.height / source_size[1]
+    draw = ImageDraw.Draw(canvas)
+    width = max(2, round(min(canvas.size) / 240))  # thin lines lose their colour in a JPEG
+    for b in boxes:
+        square = [b.xmin * sx, b.ymin * sy, b.xmax * sx, b.ymax * sy]
+        draw.rectangle(square, outline=CROP_COLOUR, width=width)
 
 
 def _write(

@@ -104,3 +104,5 @@ class PoseResult:
     model: str
     rotation: int = 0
     """Degrees the frame was turned (counter-clockwise) to find these people, 0 if not."""
+    crops: tuple[Box, ...] = ()
+    """Squares of the frame analysed on their own, one per tracked person (``people``)."""
