@@ -4,7 +4,7 @@ A single-pose model (MoveNet Lightning, the default) reports one person per pass
 people in view it follows whichever it finds first, or mixes their keypoints, and each
 person is small in the frame. Measured on the benchmark's fall clips placed side by side
 with an everyday clip of the same room (so a second person is always in view), the
-whole-frame pass caught 32 of 82 falls; with this module 52, with no more false alarms
+whole-frame pass caught 32 of 82 falls; with this module 51, with no more false alarms
 (``benchmarks/two_people.py``).
 
 How it works, per frame (``estimate_people``):
