@@ -177,6 +177,25 @@ async def test_add_camera_subentry(hass: HomeAssistant, model_dir: Path, camera:
     await hass.config_entries.async_unload(entry.entry_id)
 
 
+async def test_new_camera_looks_faster_by_default(
+    hass: HomeAssistant, model_dir: Path, camera: str
+) -> None:
+    """Only the camera chosen: the form's defaults are stored, bursts on."""
+    entry = await _loaded_entry(hass)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_CAMERA), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_CAMERA: CAMERA}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (subentry,) = entry.subentries.values()
+    assert subentry.data[CONF_BURSTS] is True
+    assert subentry.data[CONF_FPS] == 1.0
+    await hass.async_block_till_done()
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
 async def test_add_camera_unknown_entity(hass: HomeAssistant, model_dir: Path) -> None:
     entry = await _loaded_entry(hass)
     result = await hass.config_entries.subentries.async_init(

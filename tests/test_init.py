@@ -452,17 +452,20 @@ async def test_per_frame_diagnostics_disabled_by_default(
     await hass.config_entries.async_unload(entry.entry_id)
 
 
-@pytest.mark.parametrize(("bursts", "expected"), [(True, 0.2), (False, 1.0)])
+@pytest.mark.parametrize(("bursts", "expected"), [(True, 0.2), (False, 1.0), (None, 0.2)])
 async def test_bursts_look_faster_after_a_fast_drop(
     hass: HomeAssistant,
     model_dir: Path,
     frames: FrameFile,
     freezer: FrozenDateTimeFactory,
-    bursts: bool,
+    bursts: bool | None,
     expected: float,
 ) -> None:
-    """With "Look faster when someone goes down", a fall-like drop brings 5 fps for a moment."""
-    entry = await _setup(hass, camera_subentry(bursts=bursts))
+    """With "Look faster when someone goes down", a fall-like drop brings 5 fps for a moment.
+
+    ``None``: a camera stored without the option (added before it existed): on by default.
+    """
+    entry = await _setup(hass, camera_subentry(**({} if bursts is None else {"bursts": bursts})))
     coordinator = next(iter(entry.runtime_data.cameras.values()))
     assert coordinator.update_interval == timedelta(seconds=1)
     frames.show("fall_img_2.png")

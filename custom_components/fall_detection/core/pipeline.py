@@ -98,6 +98,8 @@ class FramePipeline:
         ``rate``: base and burst analysis rates (``detector.rate``).
         ``people``: how a single-pose model follows several people (``people``); None
         for the whole frame only (also what multi-person models always use).
+        ``rotate_retry`` False: one upright pass on the whole frame and nothing more (no
+        turned retry, no people module).
         """
         if camera_rotation not in CAMERA_ROTATIONS:
             raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")
