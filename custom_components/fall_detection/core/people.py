@@ -160,18 +160,18 @@ def _discover(
     model's size) with the frame's mean value, which costs next to nothing.
     """
     prepared = engine.prepare(decoded)
-    tensor, box = prepared.tensor.copy(), prepared.letterbox
-    content = tensor[0, : box.content_h, : box.content_w]
+    tensor, lb = prepared.tensor.copy(), prepared.letterbox
+    content = tensor[0, : lb.content_h, : lb.content_w]
     fill = content.reshape(-1, content.shape[-1]).mean(axis=0).astype(tensor.dtype)
-    sx, sy = box.content_w / box.src_w, box.content_h / box.src_h
+    sx, sy = lb.content_w / lb.src_w, lb.content_h / lb.src_h
     for person in found:
         b = person.box
         gw, gh = cfg.mask_grow * b.width, cfg.mask_grow * b.height
         left, top = max(0, int((b.xmin - gw) * sx)), max(0, int((b.ymin - gh) * sy))
-        right = min(box.content_w, int((b.xmax + gw) * sx) + 1)
-        bottom = min(box.content_h, int((b.ymax + gh) * sy) + 1)
+        right = min(lb.content_w, int((b.xmax + gw) * sx) + 1)
+        bottom = min(lb.content_h, int((b.ymax + gh) * sy) + 1)
         tensor[0, top:bottom, left:right] = fill
-    people = engine.decode(engine.infer(Prepared(tensor, box, decoded)), box)
+    people = engine.decode(engine.infer(Prepared(tensor, lb, decoded)), lb)
     return [
         p
         for p in people
