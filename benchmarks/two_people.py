@@ -26,7 +26,6 @@ import argparse
 import time
 from pathlib import Path
 
-import av
 import numpy as np
 from accuracy import in_split, read_sequences
 from common import FIXTURES, MODELS
@@ -37,6 +36,7 @@ from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
 from core.people import DEFAULT_PEOPLE, PeopleConfig
 from core.pipeline import FramePipeline
+from core.video import replay_frames, video_frames
 from PIL import Image
 
 type Clip = tuple[Labelled, Path, float | None]
@@ -54,15 +54,9 @@ def pairs(clips: list[Clip]) -> list[tuple[Clip, Clip, bool]]:
     return out
 
 
-def decode(path: Path, video_fps: float | None) -> tuple[float, list[np.ndarray]]:
-    """Frame rate and every RGB frame of a clip."""
-    container = av.open(str(path))
-    try:
-        stream = container.streams.video[0]
-        rate = video_fps or float(stream.average_rate or 0) or 30.0
-        return rate, [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
-    finally:
-        container.close()
+def decode(path: Path, video_fps: float | None) -> list[tuple[float, np.ndarray]]:
+    """Every frame of a clip with its time (``video_frames`` asked for more than its rate)."""
+    return [(t, np.asarray(rgb)) for t, rgb in video_frames(path, 1000.0, video_fps)]
 
 
 def side_by_side(main: np.ndarray, other: np.ndarray, left: bool) -> np.ndarray:
@@ -77,21 +71,21 @@ def replay(
     pipeline: FramePipeline, main: Clip, other: Clip, left: bool
 ) -> tuple[list[float], int, float]:
     """Alerts, frames analysed and CPU seconds for one composite, sampled as a camera is."""
-    rate_a, frames_a = decode(main[1], main[2])
-    rate_b, frames_b = decode(other[1], other[2])
+    frames_a, frames_b = decode(main[1], main[2]), decode(other[1], other[2])
+    times_b = np.array([t for t, _ in frames_b])
     alerts: list[float] = []
-    due, analysed, cpu = 0.0, 0, 0.0
-    for index, frame in enumerate(frames_a):
-        t = index / rate_a
-        if t + 1e-9 < due:
-            continue
-        second = frames_b[min(len(frames_b) - 1, round(t * rate_b))]
+    cpu = 0.0
+
+    def analyse(t: float, frame: np.ndarray) -> float:
+        nonlocal cpu
+        second = frames_b[int(np.abs(times_b - t).argmin())][1]  # nearest in time
         start = time.process_time()
         result = pipeline.process(side_by_side(frame, second, left), t)
         cpu += time.process_time() - start
-        analysed += 1
-        alerts += [e.timestamp for e in result.events if e.is_alert]
-        due = t + result.next_interval
+        alerts.extend(e.timestamp for e in result.events if e.is_alert)
+        return result.next_interval
+
+    analysed = replay_frames(frames_a, analyse)
     return alerts, analysed, cpu
 
 

@@ -17,12 +17,14 @@ from custom_components.fall_detection.core.people import (
     MIN_CROP,
     PeopleConfig,
     crop_around,
+    crop_square,
     estimate_in_crop,
     estimate_people,
 )
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.preprocess import Decoded
 from custom_components.fall_detection.core.types import Box
+from custom_components.fall_detection.core.video import replay_frames, video_frames
 from tests.core.golden import match, read_reference
 from tests.paths import FIXTURES, PAIRS, REFERENCE, require
 
@@ -89,13 +91,9 @@ def test_empty_room_stays_empty(engine_factory: EngineFactory) -> None:
 
 
 def _clip(name: str) -> list[np.ndarray]:
-    import av
-
-    container = av.open(str(require(FIXTURES / "benchmark" / "urfd" / name)))
-    try:
-        return [f.to_ndarray(format="rgb24") for f in container.decode(container.streams.video[0])]
-    finally:
-        container.close()
+    """Every frame of a UR clip (30 fps)."""
+    path = require(FIXTURES / "benchmark" / "urfd" / name)
+    return [np.asarray(rgb) for _, rgb in video_frames(path, 1000.0, 30.0)]
 
 
 @pytest.mark.parametrize(("people", "caught"), [(DEFAULT_PEOPLE, True), (None, False)])
@@ -113,15 +111,14 @@ def test_a_fall_with_someone_else_in_view(
         engine_factory(LIGHTNING), DetectorConfig(alert_threshold=0.5), rate=rate, people=people
     )
     alerts: list[tuple[float, float]] = []
-    due = 0.0
-    for index, frame in enumerate(fall):
-        t = index / 30.0
-        if t + 1e-9 < due:
-            continue
-        both = np.hstack([frame, other[min(len(other) - 1, index)]])
+
+    def analyse(t: float, index: int) -> float:
+        both = np.hstack([fall[index], other[min(len(other) - 1, index)]])
         result = pipeline.process(both, t)
-        alerts += [(e.timestamp, e.box.xmax) for e in result.events if e.is_alert]
-        due = t + result.next_interval
+        alerts.extend((e.timestamp, e.box.xmax) for e in result.events if e.is_alert)
+        return result.next_interval
+
+    replay_frames(((i / 30.0, i) for i in range(len(fall))), analyse)
     start, end = 2.73, 3.73  # the dataset's labels (sequences.csv)
     hits = [x for t, x in alerts if start - 0.5 <= t <= end + 5.0]
     assert bool(hits) is caught
@@ -133,16 +130,19 @@ def test_crops_past_the_edge_and_degenerate_boxes(engine_factory: EngineFactory)
     """A crop reaching outside the frame is padded; a zero-sized box still gets a crop."""
     frame = Image.new("RGB", (400, 300), (200, 200, 200))
     decoded = Decoded(frame, (800, 600))  # decoded at half size
-    crop, x0, y0, scale = crop_around(decoded, Box(700, 500, 800, 600), 1.6)
+    square = crop_square(decoded.source_size, Box(700, 500, 800, 600), 1.6)
+    assert square == Box(670.0, 470.0, 830.0, 630.0)
+    crop, scale = crop_around(decoded, square)
     assert crop.source_size == (160, 160)
-    assert (x0, y0, scale) == (670.0, 470.0, 1.0)
+    assert scale == 1.0
     pixels = np.asarray(crop.image)
     assert pixels[-1, -1].tolist() == [0, 0, 0]  # past the corner: black
     assert pixels[0, 0].tolist() == [200, 200, 200]
-    tiny, *_ = crop_around(decoded, Box(10, 10, 10, 10), 1.6)
+    point = crop_square(decoded.source_size, Box(10, 10, 10, 10), 1.6)
+    tiny, _ = crop_around(decoded, point)
     assert tiny.source_size == (round(MIN_CROP * 600),) * 2
     engine = engine_factory(LIGHTNING)
-    assert estimate_in_crop(engine, decoded, Box(10, 10, 10, 10), 1.6, 0.11) is None
+    assert estimate_in_crop(engine, decoded, point, 0.11) is None
     # two tracked boxes on a blank frame: nobody found, nothing raised
     result = estimate_people(engine, decoded, (Box(0, 0, 50, 50), Box(-100, -100, 5, 5)), 0.11)
     assert result.people == ()

@@ -82,35 +82,40 @@ def crop_square(size: tuple[int, int], box: Box, grow: float) -> Box:
     return Box(x0, y0, x0 + side, y0 + side)
 
 
-def crop_around(decoded: Decoded, box: Box, grow: float) -> tuple[Decoded, float, float, float]:
-    """A square crop centred on ``box`` (frame pixels); returns it with (x0, y0, scale).
+def crop_around(decoded: Decoded, square: Box) -> tuple[Decoded, float]:
+    """The frame cut to ``square`` (frame pixels, ``crop_square``) and its crop-to-frame scale.
 
-    ``scale`` maps crop pixels to frame pixels. Parts past the frame's edge are black.
+    Parts past the frame's edge are black.
     """
     width, height = decoded.source_size
-    square = crop_square(decoded.source_size, box, grow)
-    x0, y0, side = square.xmin, square.ymin, square.width
     image = decoded.image
-    sx = image.width / width
-    sy = image.height / height
+    sx, sy = image.width / width, image.height / height
     crop = image.crop(
-        (round(x0 * sx), round(y0 * sy), round((x0 + side) * sx), round((y0 + side) * sy))
+        (
+            round(square.xmin * sx),
+            round(square.ymin * sy),
+            round(square.xmax * sx),
+            round(square.ymax * sy),
+        )
     )
-    pixels = max(1, round(side))
-    return Decoded(crop, (pixels, pixels)), x0, y0, side / pixels
+    pixels = max(1, round(square.width))
+    return Decoded(crop, (pixels, pixels)), square.width / pixels
 
 
 def estimate_in_crop(
-    engine: PoseEngine, decoded: Decoded, box: Box, grow: float, min_score: float
+    engine: PoseEngine, decoded: Decoded, square: Box, min_score: float
 ) -> Person | None:
-    """The person with the most confident torso in a crop around ``box``, or None."""
-    crop, x0, y0, scale = crop_around(decoded, box, grow)
+    """The person with the most confident torso in the frame cut to ``square``, or None."""
+    crop, scale = crop_around(decoded, square)
     result = estimate_upright_or_rotated(engine, crop, min_score, min_score)
-    found = [p for p in result.people if spine(p, min_score).score >= min_score]
-    if not found:
+    score, best = max(
+        ((spine(p, min_score).score, p) for p in result.people),
+        key=lambda pair: pair[0],
+        default=(0.0, None),
+    )
+    if best is None or score < min_score:
         return None
-    best = max(found, key=lambda p: spine(p, min_score).score)
-    return _to_source(best, x0, y0, scale)
+    return _to_source(best, square.xmin, square.ymin, scale)
 
 
 def estimate_people(
@@ -131,9 +136,10 @@ def estimate_people(
     crops: tuple[Box, ...] = ()
     if len(tracked) >= 2:  # noqa: PLR2004 - several people: a crop each
         crops = tuple(crop_square((width, height), b, cfg.crop_grow) for b in tracked)
+        crops = crops[: cfg.max_people]
         found: list[Person] = []
-        for box in tracked[: cfg.max_people]:
-            person = estimate_in_crop(engine, decoded, box, cfg.crop_grow, min_score)
+        for square in crops:
+            person = estimate_in_crop(engine, decoded, square, min_score)
             # Side by side, two crops can hold both people: one person is not found twice.
             if person is not None and all(person.box.iou(q.box) <= SAME_PERSON_IOU for q in found):
                 found.append(person)
@@ -144,7 +150,7 @@ def estimate_people(
         found = [p for p in whole.people if spine(p, min_score).score >= min_score]
     if discover and (found or len(tracked) >= 2) and len(found) < cfg.max_people:  # noqa: PLR2004
         found += _discover(engine, decoded, found, min_score, cfg)
-    return PoseResult(tuple(found), width, height, engine.spec.name, crops=crops[: cfg.max_people])
+    return PoseResult(tuple(found), width, height, engine.spec.name, crops=crops)
 
 
 def _discover(

@@ -55,16 +55,17 @@ def render(
         canvas.thumbnail((MAX_SIDE, MAX_SIDE))
     if floor is not None:
         canvas = _tint_floor(canvas, floor)
-    size = source_size or image.size
+    width, height = source_size or image.size
+    scale = (canvas.width / width, canvas.height / height)  # frame pixels to canvas pixels
     if crops:
-        _outline(canvas, crops, size)
+        _outline(canvas, crops, scale)
     if labels or caption:
-        _write(canvas, labels, caption, size)
-    return _draw(canvas, people, highlight, min_score, quality, size)
+        _write(canvas, labels, caption, scale)
+    return _draw(canvas, people, highlight, min_score, quality, scale)
 
 
-def _outline(canvas: Image.Image, boxes: Sequence[Box], source_size: tuple[int, int]) -> None:
-    sx, sy = canvas.width / source_size[0], canvas.height / source_size[1]
+def _outline(canvas: Image.Image, boxes: Sequence[Box], scale: tuple[float, float]) -> None:
+    sx, sy = scale
     draw = ImageDraw.Draw(canvas)
     width = max(2, round(min(canvas.size) / 240))  # thin lines lose their colour in a JPEG
     for b in boxes:
@@ -76,10 +77,10 @@ def _write(
     canvas: Image.Image,
     labels: Sequence[tuple[Person, str]],
     caption: str | None,
-    source_size: tuple[int, int],
+    scale: tuple[float, float],
 ) -> None:
     """Write ``labels`` above their people and ``caption`` at the top, on dark backgrounds."""
-    sx, sy = canvas.width / source_size[0], canvas.height / source_size[1]
+    sx, sy = scale
     draw = ImageDraw.Draw(canvas)
     spots = [((p.box.xmin * sx, max(0.0, p.box.ymin * sy - 12)), text) for p, text in labels]
     if caption:
@@ -118,9 +119,9 @@ def _draw(
     highlight: Person | None,
     min_score: float,
     quality: int,
-    source_size: tuple[int, int],
+    scale: tuple[float, float],
 ) -> bytes:
-    sx, sy = canvas.width / source_size[0], canvas.height / source_size[1]
+    sx, sy = scale
     draw = ImageDraw.Draw(canvas)
     width = max(2, round(min(canvas.size) / 160))
     for person in people:

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from .errors import FallDetectionError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp"})
@@ -50,31 +50,40 @@ def video_frames(path: Path, fps: float, video_fps: float | None = None) -> Iter
         container.close()
 
 
+def replay_frames[T](
+    frames: Iterable[tuple[float, T]], analyse: Callable[[float, T], float]
+) -> int:
+    """Hand each ``(seconds, frame)`` to ``analyse`` when it is due, as a camera loop would.
+
+    ``analyse(seconds, frame)`` returns the seconds until it wants the next frame (the
+    adaptive rate); frames before that are skipped. Returns the frames analysed.
+    """
+    analysed, due = 0, 0.0
+    for t, frame in frames:
+        if t + 1e-9 < due:
+            continue
+        due = t + analyse(t, frame)
+        analysed += 1
+    return analysed
+
+
 def replay_video(
     path: Path,
     analyse: Callable[[float, npt.NDArray[np.uint8]], float],
     video_fps: float | None = None,
 ) -> int:
-    """Hand each frame to ``analyse`` when it is due, as a camera loop would; frames analysed.
+    """Replay a video file with ``replay_frames``; frames analysed.
 
-    ``analyse(seconds, rgb)`` returns the seconds until it wants the next frame (the
-    adaptive rate); frames before that are decoded but not converted or analysed.
+    Frames that are not due are decoded but never converted to RGB.
     """
     container = _open_av(path)
-    analysed = 0
     try:
         stream = container.streams.video[0]
         rate = video_fps or float(stream.average_rate or 0) or 30.0
-        due = 0.0
-        for index, frame in enumerate(container.decode(stream)):
-            t = index / rate
-            if t + 1e-9 < due:
-                continue
-            due = t + analyse(t, frame.to_ndarray(format="rgb24"))
-            analysed += 1
+        decoded = ((index / rate, f) for index, f in enumerate(container.decode(stream)))
+        return replay_frames(decoded, lambda t, f: analyse(t, f.to_ndarray(format="rgb24")))
     finally:
         container.close()
-    return analysed
 
 
 def folder_frames(path: Path, fps: float) -> Iterator[Frame]:
