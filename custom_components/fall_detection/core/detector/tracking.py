@@ -3,7 +3,11 @@
 People are matched greedily by the best of three affinities: box overlap
 (IoU), keypoint similarity (OKS) and closeness of the body centres relative
 to the body's size. The last one keeps a track through a fall, when the box
-changes from tall to wide and hardly overlaps the old one.
+changes from tall to wide and hardly overlaps the old one. A person the pose model lost for
+a moment may have moved further meanwhile (a fall moves the body's centre by about half its
+height): the distance counted as close grows with the seconds the track went unseen, one
+body size per second, up to ``MAX_REACH`` sizes (tuned on the tune split: one Le2i fall
+whose faller was lost for a frame mid-fall kept its track; no other alert changed).
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ..geometry import keypoint_similarity
 
 if TYPE_CHECKING:
     from ..types import Person
+
+MAX_REACH: Final = 2.0  # body sizes a track's "close" may reach after going unseen
+
 
 
 def _centre(person: Person) -> tuple[float, float]:
@@ -24,10 +31,11 @@ def _centre(person: Person) -> tuple[float, float]:
     return (b.xmin + b.xmax) / 2, (b.ymin + b.ymax) / 2
 
 
-def affinity(a: Person, b: Person) -> float:
-    """How likely ``b`` is the same person as ``a`` seen a moment earlier (0-1)."""
+def affinity(a: Person, b: Person, unseen: float = 0.0) -> float:
+    """How likely ``b`` is the same person as ``a`` seen ``unseen`` seconds earlier (0-1)."""
     (ax, ay), (bx, by) = _centre(a), _centre(b)
-    size = max(a.box.height, a.box.width, b.box.height, b.box.width, 1.0)
+    reach = min(MAX_REACH, max(1.0, unseen))
+    size = max(a.box.height, a.box.width, b.box.height, b.box.width, 1.0) * reach
     closeness = math.exp(-((math.hypot(ax - bx, ay - by) / size) ** 2))
     return max(a.box.iou(b.box), keypoint_similarity(a, b), closeness)
 
@@ -60,7 +68,7 @@ class Tracker:
             del self.tracks[tid]
         scores = sorted(
             (
-                (affinity(track.person, person), tid, index)
+                (affinity(track.person, person, timestamp - track.last_seen), tid, index)
                 for tid, track in self.tracks.items()
                 for index, person in enumerate(people)
             ),

@@ -1,0 +1,63 @@
+"""The tracker keeps a person through a fall, also when the pose model lost them for a moment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from custom_components.fall_detection.const import DEFAULT_BURSTS
+from custom_components.fall_detection.core.detector import BURST_FPS, RateConfig
+from custom_components.fall_detection.core.detector.tracking import Tracker, affinity
+from custom_components.fall_detection.core.engine import PoseEngine
+from custom_components.fall_detection.core.pipeline import FramePipeline
+from custom_components.fall_detection.core.video import replay_video
+from tests.core.synthetic import body
+from tests.paths import FIXTURES, require
+
+EngineFactory = Callable[[str], PoseEngine]
+
+
+def test_a_person_unseen_for_longer_may_have_moved_further() -> None:
+    standing = body((300, 300))
+    elsewhere = body((700, 700), tilt=85, legs=False)  # the body's centre moved a lot
+    assert affinity(standing, elsewhere) < 0.1  # a moment later: somebody else
+    assert affinity(standing, elsewhere, unseen=2.0) > 0.1  # two seconds later: may be them
+    # The reach is capped: ten seconds unseen is no further than two.
+    assert affinity(standing, elsewhere, unseen=10.0) == affinity(standing, elsewhere, unseen=2.0)
+
+
+def test_the_tracker_keeps_a_person_lost_for_a_frame_mid_fall() -> None:
+    tracker = Tracker(max_age=10.0)
+    (first,) = tracker.update((body((300, 300)),), 0.0)
+    assert tracker.update((), 1.0) == []  # lost for a frame
+    (later,) = tracker.update((body((700, 700), tilt=85, legs=False),), 2.0)
+    assert later[0].track_id == first[0].track_id
+    # The same jump 0.2 s after the last sighting is a second person, not the first one.
+    tracker = Tracker(max_age=10.0)
+    ((standing, _),) = tracker.update((body((300, 300)),), 0.0)
+    ((other, _),) = tracker.update((body((700, 700), tilt=85, legs=False),), 0.2)
+    assert other.track_id != standing.track_id
+    assert len(tracker.tracks) == 2
+
+
+def test_a_real_fall_whose_faller_is_lost_mid_fall_is_caught(
+    engine_factory: EngineFactory,
+) -> None:
+    """Le2i Coffee_room_01_video_12 (fall 2.08-2.96 s): nobody is found at 3 s, then lying."""
+    clip = require(FIXTURES / "benchmark" / "le2i" / "Coffee_room_01_video_12.mp4")
+    rate = RateConfig(base_fps=1.0, burst_fps=BURST_FPS if DEFAULT_BURSTS else 0.0)
+    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=rate)
+    alerts: list[float] = []
+    ids: set[int] = set()
+
+    def analyse(t: float, image: np.ndarray) -> float:
+        result = pipeline.process(image, t)
+        alerts.extend(e.timestamp for e in result.events if e.is_alert)
+        ids.update(track_id for track_id, _ in pipeline.detector.last_tracks)
+        return result.next_interval
+
+    replay_video(clip, analyse, 25.0)
+    assert ids == {1}  # one person, one track, before and after the gap
+    assert len(alerts) == 1
+    assert 2.08 - 0.5 <= alerts[0] <= 2.96 + 5.0
