@@ -95,7 +95,8 @@ def _burst_then(detector: FallDetector, after: list[tuple[float, object]]) -> li
     alerts: list[float] = []
     frames = [(float(s), body((300, 300))) for s in range(3)] + [(3.0, body((300, 380), tilt=50))]
     for t, person in [*frames, *after]:
-        alerts += [e.timestamp for e in detector.update((person,), t) if e.is_alert]  # type: ignore[arg-type]
+        people = () if person is None else (person,)
+        alerts += [e.timestamp for e in detector.update(people, t) if e.is_alert]  # type: ignore[arg-type]
     return alerts
 
 
@@ -112,6 +113,39 @@ def test_in_a_burst_one_frame_that_looks_like_a_fall_is_not_raised() -> None:
     after = [(3.2, lying), (3.4, body((300, 330), tilt=10))]
     after += [(3.4 + 0.2 * i, body((300, 300))) for i in range(1, 10)]
     assert _burst_then(detector, after) == []
+
+
+def test_in_a_burst_a_fall_whose_person_is_lost_next_is_raised() -> None:
+    """The pose model often loses someone lying still: a frame without them cannot contradict."""
+    lying = body((320, 420), tilt=85, legs=False)
+    detector = FallDetector(rate=BURSTS)
+    assert _burst_then(detector, [(3.2, lying), (3.4, None), (3.6, None)]) == [3.4]
+    # A torso the next frame cannot measure counts as lost too.
+    faint = body((320, 420), tilt=85, legs=False, score=0.05)
+    detector = FallDetector(rate=BURSTS)
+    assert _burst_then(detector, [(3.2, lying), (3.4, faint)]) == [3.4]
+    # Seen up again first: nothing to raise when they are lost afterwards.
+    detector = FallDetector(rate=BURSTS)
+    after = [(3.2, lying), (3.4, body((300, 300))), (3.6, None), (3.8, None)]
+    assert _burst_then(detector, after) == []
+
+
+def test_a_real_fall_whose_faller_is_lost_once_down_is_caught(
+    engine_factory: EngineFactory,
+) -> None:
+    """Le2i Home_02_video_33 (fall 5.25-5.79 s): seen lying once, then never found again."""
+    clip = require(FIXTURES / "benchmark" / "le2i" / "Home_02_video_33.mp4")
+    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=BURSTS)
+    alerts: list[float] = []
+
+    def analyse(t: float, image: np.ndarray) -> float:
+        result = pipeline.process(image, t)
+        alerts.extend(e.timestamp for e in result.events if e.is_alert)
+        return result.next_interval
+
+    replay_video(clip, analyse, 24.0)
+    assert len(alerts) == 1
+    assert 5.25 - 0.5 <= alerts[0] <= 5.79 + 5.0
 
 
 def test_at_the_base_rate_one_frame_is_enough() -> None:

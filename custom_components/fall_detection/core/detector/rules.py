@@ -60,6 +60,7 @@ class TrackState:
     confirmed: bool = False
     lying_off_floor: Observation | None = None  # last seen lying on furniture
     seen_falling: float | None = None  # when a fall was last seen but not yet raised (bursts)
+    pending: tuple[Observation, Evidence, str] | None = None  # that sighting, its evidence, rule
 
 
 def slow_fall(cfg: DetectorConfig, state: TrackState, obs: Observation) -> Evidence | None:
