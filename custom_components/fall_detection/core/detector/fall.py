@@ -10,7 +10,7 @@ frames in a row, at most ``agree_seconds`` apart: a fall ends with the person do
 one frame of someone leaning, crouching or caught mid-movement is gone 0.2 s later. A next
 frame that loses the person (nobody matched to the track, or no measurable torso) cannot
 contradict the fall, and the pose model loses someone lying still more often than anyone,
-so the fall is raised on that frame (tune split: no change; report split: +3 falls, no
+so the fall is raised on that frame (tune split: no change; report split: +2 falls, no
 false alarm). At the base rate one frame is enough (waiting a second would cost a second
 of every alert).
 If the person stays down for ``confirm_seconds`` it is *confirmed*; if they
