@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 
-from custom_components.fall_detection.core.detector import DetectorConfig, FallDetector
+from custom_components.fall_detection.const import DEFAULT_BURSTS
+from custom_components.fall_detection.core.detector import (
+    BURST_FPS,
+    DetectorConfig,
+    FallDetector,
+    RateConfig,
+)
 from custom_components.fall_detection.core.detector import FallEventType as Kind
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.pipeline import FramePipeline
-from custom_components.fall_detection.core.video import frames
+from custom_components.fall_detection.core.video import frames, replay_video
 from tests.core.synthetic import bent_over, body
 from tests.paths import FIXTURES, require
 
 EngineFactory = Callable[[str], PoseEngine]
+DEFAULT_RATE = RateConfig(base_fps=1.0, burst_fps=BURST_FPS if DEFAULT_BURSTS else 0.0)
 
 
 def test_turned_and_stayed_lying_without_hip_drop_is_a_fall() -> None:
@@ -47,6 +55,36 @@ def test_bent_over_with_legs_standing_is_not_a_fall_however_long() -> None:
     people = [body((300, 300))] * 3 + [bent_over((300, 300), tilt=88)] * 8 + [body((300, 300))]
     for second, person in enumerate(people):
         assert detector.update((person,), float(second)) == []
+
+
+def test_a_quick_bend_with_legs_standing_is_not_a_descent() -> None:
+    """Bending to pick something up: torso horizontal and hips a little lower, legs straight."""
+    standing = [body((300, 300))] * 3
+    detector = FallDetector()
+    for second, person in enumerate([*standing, bent_over((300, 360), tilt=88)]):
+        assert detector.update((person,), float(second)) == []
+    # The same torso and hips with the legs folded or unseen: a fall.
+    detector = FallDetector()
+    events = [
+        e
+        for second, person in enumerate([*standing, body((300, 360), tilt=88, legs=False)])
+        for e in detector.update((person,), float(second))
+    ]
+    assert [(e.type, e.reason) for e in events] == [(Kind.DETECTED, "descent")]
+
+
+def test_a_real_bend_to_pick_something_up_is_not_a_fall(engine_factory: EngineFactory) -> None:
+    """UR adl-05 (walk, bend to pick up) replayed at the integration's defaults."""
+    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=DEFAULT_RATE)
+    alerts: list[float] = []
+
+    def analyse(t: float, image: np.ndarray) -> float:
+        result = pipeline.process(image, t)
+        alerts.extend(e.timestamp for e in result.events if e.is_alert)
+        return result.next_interval
+
+    replay_video(require(FIXTURES / "benchmark" / "urfd" / "adl-05-cam0-rgb.mp4"), analyse, 30.0)
+    assert alerts == []
 
 
 def test_a_lying_person_never_seen_upright_is_not_a_fall() -> None:

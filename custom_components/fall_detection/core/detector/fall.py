@@ -5,7 +5,10 @@ Per tracked person, every observation is compared with the earlier ones 1 to
 someone who kneels or sits first and lies down seconds later is not compared with the
 standing posture of long before (Ambianic compares up to 10 s back). When the best
 comparison reaches the alert threshold a fall is *detected* (suspected, at the moment
-of descent). During a burst of frames (``rate``) a fall must be seen in two analysed
+of descent), unless the legs still stand (ankles confidently a torso length or more below
+the hips, ``rules.legs_standing``): that is someone bending over to pick something up, whose
+torso can look as horizontal as a fallen one's (tune split: one false alarm fewer, no fall
+lost; the "stayed down" rule had the same test already). During a burst of frames (``rate``) a fall must be seen in two analysed
 frames in a row, at most ``agree_seconds`` apart: a fall ends with the person down, while
 one frame of someone leaning, crouching or caught mid-movement is gone 0.2 s later. A next
 frame that loses the person (nobody matched to the track, or no measurable torso) cannot
@@ -39,7 +42,7 @@ from .features import Evidence, Observation, evidence
 from .floor import FloorModel, FloorVerdict
 from .longlie import LongLie, LongLieMonitor, lying
 from .rate import AdaptiveRate, RateConfig
-from .rules import TrackState, rolled_off, slow_fall, stayed_down
+from .rules import TrackState, legs_standing, rolled_off, slow_fall, stayed_down
 from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
@@ -260,7 +263,11 @@ class FallDetector:
         """The first rule that sees a fall in ``obs``: descent, slow, stayed down, off furniture."""
         cfg = self.config
         best, reason = self._descent(state, obs)
-        if best is not None and best.confidence >= cfg.alert_threshold:
+        if (
+            best is not None
+            and best.confidence >= cfg.alert_threshold
+            and not legs_standing(obs, best.reference.spine.length)
+        ):
             return best, reason
         if (slow := slow_fall(cfg, state, obs)) is not None:
             return slow, "slow_descent"
