@@ -15,8 +15,11 @@ from custom_components.fall_detection.core.detector import (
     RateConfig,
 )
 from custom_components.fall_detection.core.detector import FallEventType as Kind
+from custom_components.fall_detection.core.detector.features import Observation
+from custom_components.fall_detection.core.detector.rules import legs_standing
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.pipeline import FramePipeline
+from custom_components.fall_detection.core.types import Person
 from custom_components.fall_detection.core.video import frames, replay_video
 from tests.core.synthetic import bent_over, body
 from tests.paths import FIXTURES, require
@@ -71,6 +74,16 @@ def test_a_quick_bend_with_legs_standing_is_not_a_descent() -> None:
         for e in detector.update((person,), float(second))
     ]
     assert [(e.type, e.reason) for e in events] == [(Kind.DETECTED, "descent")]
+
+
+def test_legs_stretched_out_towards_the_bottom_of_the_image_do_not_stand() -> None:
+    """Lying diagonally, feet lower in the image than the hips but far to the side."""
+    person = bent_over((300, 300), tilt=88)
+    assert legs_standing(Observation.of(person, 0.0, 0.1), 100.0)
+    kps = person.keypoints.copy()
+    kps[[15, 16], 0] -= 120.0  # ankles 1.6 torso lengths down, 1.2 aside: 37 degrees
+    slanted = Person.from_keypoints(kps, person.score)
+    assert not legs_standing(Observation.of(slanted, 0.0, 0.1), 100.0)
 
 
 def test_a_real_bend_to_pick_something_up_is_not_a_fall(engine_factory: EngineFactory) -> None:

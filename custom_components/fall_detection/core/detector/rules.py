@@ -30,7 +30,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final
 
-from ..geometry import L_ANKLE, R_ANKLE
+from ..geometry import L_ANKLE, L_HIP, R_ANKLE, R_HIP
 from .ambianic import leaning_angle
 from .features import Evidence, Observation, evidence, ramp
 
@@ -45,6 +45,7 @@ STAY_LOOKBACK: Final = 10.0  # seconds before lying in which the upright posture
 OFF_FLOOR_SHARE: Final = 0.2  # at most this share of a lying body on floor cells: on furniture
 STANDING_LEGS: Final = 1.0  # ankles this many (upright) torso lengths below the hips: standing
 ANKLE_SCORE: Final = 0.2
+LEG_SLANT: Final = 0.58  # tan(30 degrees): standing legs are within 30 degrees of vertical
 
 
 @dataclass(slots=True)
@@ -123,12 +124,24 @@ def stayed_down(cfg: DetectorConfig, state: TrackState, obs: Observation) -> Evi
 
 
 def legs_standing(obs: Observation, torso: float) -> bool:
-    """Whether the ankles are confidently seen well below the hips: the person stands on them."""
-    if obs.hip is None or torso <= 0:
+    """Whether the ankles are confidently seen well below the hips: the person stands on them.
+
+    Standing legs go down from the hips: the ankles at most ``LEG_SLANT`` to the side for
+    each unit below (30 degrees from vertical). Legs stretched out on the floor towards the
+    bottom of the image slant further.
+    """
+    kps = obs.person.keypoints
+    hips = kps[[L_HIP, R_HIP]]
+    hips = hips[hips[:, 2] > 0]
+    if obs.hip is None or torso <= 0 or not len(hips):
         return False
-    ankles = obs.person.keypoints[[L_ANKLE, R_ANKLE]]
+    ankles = kps[[L_ANKLE, R_ANKLE]]
     good = ankles[ankles[:, 2] > ANKLE_SCORE]
-    return bool(len(good)) and float(good[:, 1].mean()) - obs.hip >= STANDING_LEGS * torso
+    if not len(good):
+        return False
+    below = float(good[:, 1].mean()) - obs.hip
+    aside = abs(float(good[:, 0].mean()) - float(hips[:, 0].mean()))
+    return below >= STANDING_LEGS * torso and aside <= LEG_SLANT * below
 
 
 def rolled_off(
