@@ -32,12 +32,13 @@ from pathlib import Path
 from common import FIXTURES, MODELS
 from const import DEFAULT_BURSTS, DEFAULT_FPS, DEFAULT_THRESHOLD
 from core.catalog import load_catalog
-from core.detector import BURST_FPS, AmbianicHeuristic, DetectorConfig, RateConfig
+from core.detector import BURST_FPS, AmbianicHeuristic, DetectorConfig, FloorModel, RateConfig
 from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
 from core.pairs import run_pairs
 from core.pipeline import FramePipeline
 from core.video import frames, replay_video
+from views import views, warm_floors
 
 ALERT_THRESHOLD = 0.5
 # Tuning and reporting split of ../shared/fixtures/benchmark (see benchmarks/README.md): rules are
@@ -103,10 +104,15 @@ def replay(
     video_fps: float | None,
     *,
     baseline: bool = False,
+    floor: FloorModel | None = None,
 ) -> Replay:
-    """Alerts of one clip (of the Ambianic baseline on the biggest person with --baseline)."""
+    """Alerts of one clip (of the Ambianic baseline on the biggest person with --baseline).
+
+    ``floor``: the camera's floor as learned before the clip (``--warm-floor``).
+    """
     config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)  # the integration's default
-    pipeline, heuristic = FramePipeline(engine, config, rate=rate), AmbianicHeuristic()
+    pipeline = FramePipeline(engine, config, rate=rate, floor=floor)
+    heuristic = AmbianicHeuristic()
     out = Replay()
 
     def analyse(t: float, image: object) -> float:
@@ -166,8 +172,7 @@ def _cost_line(name: str, cost: Cost, reference: Cost | None) -> str:
     return f"  {name:<28} {frames:7.1f} frames/min  {cpu:6.2f} CPU s/min{ratio}"
 
 
-def main() -> None:
-    """Run and print."""
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--model", default=load_catalog().default)
@@ -187,7 +192,35 @@ def main() -> None:
     parser.add_argument(
         "--baseline", action="store_true", help="score the Ambianic heuristic alone instead"
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--warm-floor",
+        action="store_true",
+        help="replay each clip with the floor its camera learned from the other clips of its "
+        "view (as a camera that has been running), instead of a new camera's empty floor",
+    )
+    return parser.parse_args()
+
+
+def _clips(
+    engine: PoseEngine, args: argparse.Namespace
+) -> list[tuple[Labelled, Path, float | None, FloorModel | None]]:
+    """The clips of the chosen split, each with its camera's floor (``--warm-floor``)."""
+    everything = read_sequences(args.dataset)
+    if args.warm_floor:
+        floors: list[FloorModel | None] = list(warm_floors(engine, everything))
+        print(f"floors learned from the other clips of each view ({len(set(views(everything)))})")
+    else:
+        floors = [None] * len(everything)
+    return [
+        (clip, path, fps, floor)
+        for (clip, path, fps), floor in zip(everything, floors, strict=True)
+        if in_split(clip.seq_id, args.split)
+    ]
+
+
+def main() -> None:
+    """Run and print."""
+    args = _arguments()
 
     spec = load_catalog().get(args.model)
     engine = PoseEngine.load(spec, MODELS / spec.file)
@@ -203,9 +236,9 @@ def main() -> None:
     bursts = f", bursts of {rate.burst_fps:g} fps" if rate.adaptive and not args.baseline else ""
     print(f"{detector}, model {spec.name}, {args.fps:g} fps{bursts}, dataset {args.dataset}")
     print(header)
-    clips = [c for c in read_sequences(args.dataset) if in_split(c[0].seq_id, args.split)]
-    for clip, path, video_fps in clips:
-        run = replay(engine, path, rate, video_fps, baseline=args.baseline)
+    clips = _clips(engine, args)
+    for clip, path, video_fps, floor in clips:
+        run = replay(engine, path, rate, video_fps, baseline=args.baseline, floor=floor)
         alerts = run.alerts
         alerts_by_clip[clip.seq_id] = [round(t, 3) for t in alerts]
         score = score_clip(clip, alerts)
@@ -228,7 +261,7 @@ def main() -> None:
         + f" of {overall.falls}"
     )
     print("cost (frames and CPU time per minute of video):")
-    reference = _fixed_costs(engine, clips, args) if args.cost else None
+    reference = _fixed_costs(engine, [c[:3] for c in clips], args) if args.cost else None
     print(_cost_line("everyday clips, this run", everyday, reference))
     print(_cost_line("all clips, this run", all_cost, None))
     if args.alerts_json:

@@ -23,54 +23,17 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from accuracy import read_sequences
 from common import FIXTURES, MODELS
 from core.catalog import load_catalog
-from core.detector import DetectorConfig, FallEventType, FloorModel
+from core.detector import DetectorConfig, FallEventType
 from core.engine import PoseEngine
 from core.pipeline import FramePipeline
 from core.video import frames
-from PIL import Image
+from views import views, warm_floors
 
 if TYPE_CHECKING:
     from core.evaluation import Labelled
-
-SAME_VIEW = 0.8
-LEARN_FPS = 2.0
-
-
-def _signature(path: Path, video_fps: float | None) -> np.ndarray:
-    for _t, image in frames(path, 1.0, video_fps):
-        grey = Image.fromarray(np.asarray(image)).convert("L").resize((32, 24))
-        values = np.asarray(grey, dtype=np.float64).ravel()
-        values -= values.mean()
-        return values / (np.linalg.norm(values) + 1e-9)
-    return np.zeros(32 * 24)
-
-
-def views(clips: list[tuple[Labelled, Path, float | None]]) -> list[int]:
-    """A view number per clip: clips whose first frames correlate above SAME_VIEW share one."""
-    signatures: list[np.ndarray] = []
-    out = []
-    for _clip, path, video_fps in clips:
-        sig = _signature(path, video_fps)
-        scores = [float(s @ sig) for s in signatures]
-        if scores and max(scores) > SAME_VIEW:
-            out.append(int(np.argmax(scores)))
-        else:
-            signatures.append(sig)
-            out.append(len(signatures) - 1)
-    return out
-
-
-def learned_counts(engine: PoseEngine, path: Path, video_fps: float | None) -> np.ndarray:
-    """The floor one clip teaches (feet of its standing and walking people)."""
-    floor = FloorModel()
-    pipeline = FramePipeline(engine, DetectorConfig(long_lie_seconds=1e9), floor=floor)
-    for t, image in frames(path, LEARN_FPS, video_fps):
-        pipeline.process(image, t)
-    return floor.counts
 
 
 def kind(clip: Labelled, duration: float, seconds: float) -> str:
@@ -94,16 +57,11 @@ def main() -> None:
     spec = load_catalog().get(load_catalog().default)
     engine = PoseEngine.load(spec, MODELS / spec.file)
     clips = read_sequences(args.dataset)
-    view_of = views(clips)
-    counts = [learned_counts(engine, path, fps) for _clip, path, fps in clips]
-    by_view: dict[int, list[int]] = defaultdict(list)
-    for index, view in enumerate(view_of):
-        by_view[view].append(index)
+    floors = warm_floors(engine, clips)
     rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    print(f"long lie after {args.seconds:g} s, {args.fps:g} fps, {len(by_view)} camera views")
-    for index, (clip, path, video_fps) in enumerate(clips):
-        others = [i for i in by_view[view_of[index]] if i != index]
-        floor = FloorModel(np.sum([counts[i] for i in others], axis=0) if others else None)
+    count = len(set(views(clips)))
+    print(f"long lie after {args.seconds:g} s, {args.fps:g} fps, {count} camera views")
+    for (clip, path, video_fps), floor in zip(clips, floors, strict=True):
         config = DetectorConfig(long_lie_seconds=args.seconds)
         pipeline = FramePipeline(engine, config, floor=floor)
         fired, rolled, last = [], [], 0.0

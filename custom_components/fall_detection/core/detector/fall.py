@@ -6,26 +6,29 @@ someone who kneels or sits first and lies down seconds later is not compared wit
 standing posture of long before (Ambianic compares up to 10 s back). When the best
 comparison reaches the alert threshold a fall is *detected* (suspected, at the moment
 of descent), unless the legs still stand (ankles confidently a torso length or more below
-the hips, ``rules.legs_standing``): that is someone bending over to pick something up, whose
-torso can look as horizontal as a fallen one's (tune split: one false alarm fewer, no fall
-lost; the "stayed down" rule had the same test already). During a burst of frames (``rate``) a fall must be seen in two analysed
-frames in a row, at most ``agree_seconds`` apart: a fall ends with the person down, while
-one frame of someone leaning, crouching or caught mid-movement is gone 0.2 s later. A next
-frame that loses the person (nobody matched to the track, or no measurable torso) cannot
-contradict the fall, and the pose model loses someone lying still more often than anyone,
-so the fall is raised on that frame (tune split: no change; report split: +2 falls, no
-false alarm). At the base rate one frame is enough (waiting a second would cost a second
-of every alert).
-If the person stays down for ``confirm_seconds`` it is *confirmed*; if they
-get up first it is *dismissed*. A slow slide to the floor that never looks
-like a fall within 10 s is detected once the person has stayed low, relative
-to their last upright posture, for ``slow_down_seconds``. A torso that turned from
-upright to lying and has stayed lying for ``stay_seconds`` is a fall too, even when
-the hips hardly moved in the image (``rules.stayed_down``), and so is someone lying on
-a bed or sofa who is lying on the learned floor moments later (``rules.rolled_off``).
-After an alert the
-person is not alerted on again until they have been up again or the
-cool-down has passed.
+the hips, ``rules.legs_standing``): that is someone bending over to pick something up,
+whose torso can look as horizontal as a fallen one's (tune split: one false alarm fewer,
+no fall lost; the "stayed down" rule had the same test already).
+
+During a burst of frames (``rate``) a fall must be seen in two analysed frames in a row,
+at most ``agree_seconds`` apart: a fall ends with the person down, while one frame of
+someone leaning, crouching or caught mid-movement is gone 0.2 s later. A next frame that
+loses the person (nobody matched to the track, or no measurable torso) cannot contradict
+the fall, and the pose model loses someone lying still more often than anyone, so the
+fall is raised on that frame (tune split: no change; report split: +2 falls, no false
+alarm). At the base rate one frame is enough (waiting a second would cost a second of
+every alert).
+
+If the person stays down for ``confirm_seconds`` it is *confirmed*; if they get up first
+it is *dismissed*. A slow slide to the floor that never looks like a fall within 10 s is
+detected once the person has stayed low, relative to their last upright posture, for
+``slow_down_seconds``. A torso that turned from upright to lying and has stayed lying for
+``stay_seconds`` is a fall too, even when the hips hardly moved in the image
+(``rules.stayed_down``), and so is someone lying on a bed or sofa who is lying on the
+learned floor moments later (``rules.rolled_off``). Once the camera knows its floor,
+someone lying *on* a bed or sofa (``floor.FloorVerdict.on_furniture``) raises nothing
+whatever the other rules see. After an alert the person is not alerted on again until
+they have been up again or the cool-down has passed.
 
 Apart from falls, the detector reports a *long lie* (``longlie``): someone lying on the
 camera's learned floor (``floor``) for ``long_lie_seconds``, however they got there.
@@ -262,6 +265,12 @@ class FallDetector:
     ) -> tuple[Evidence, str] | None:
         """The first rule that sees a fall in ``obs``: descent, slow, stayed down, off furniture."""
         cfg = self.config
+        verdict = self._verdict(obs, size)
+        if verdict is not None and verdict.on_furniture:
+            # Lying on a bed or sofa is not a fall, however one got there; rolling off it
+            # is, on a later frame (``rolled_off`` remembers the furniture).
+            rolled_off(cfg, state, obs, verdict)
+            return None
         best, reason = self._descent(state, obs)
         if (
             best is not None
@@ -273,7 +282,7 @@ class FallDetector:
             return slow, "slow_descent"
         if (stayed := stayed_down(cfg, state, obs)) is not None:
             return stayed, "stayed_down"
-        if (rolled := rolled_off(cfg, state, obs, self._verdict(obs, size))) is not None:
+        if (rolled := rolled_off(cfg, state, obs, verdict)) is not None:
             return rolled, "from_furniture"
         return None
 
@@ -285,7 +294,7 @@ class FallDetector:
         return earlier is not None and obs.timestamp - earlier <= self.config.agree_seconds
 
     def _lost(self, track_id: int, state: TrackState, timestamp: float) -> FallEvent | None:
-        """Raise a fall seen once in a burst when the next frame lost the person (see the module)."""
+        """Raise a fall seen once in a burst whose next frame lost the person (see the module)."""
         pending = state.pending
         if pending is None or state.fall is not None:
             return None

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 MAX_REACH: Final = 2.0  # body sizes a track's "close" may reach after going unseen
 
 
-
 def _centre(person: Person) -> tuple[float, float]:
     b = person.box
     return (b.xmin + b.xmax) / 2, (b.ymin + b.ymax) / 2
