@@ -120,6 +120,24 @@ def test_real_falls_seen_from_a_ceiling_corner(engine_factory: EngineFactory, na
     assert [e.reason for e in events] == ["stayed_down"]
 
 
+def test_a_real_fall_away_from_a_ceiling_camera_at_the_defaults(
+    engine_factory: EngineFactory,
+) -> None:
+    """Le2i Coffee_room_01_video_15 (fall 1.88-2.88 s, the clip ends at 5.6 s): lying from 3.2 s."""
+    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=DEFAULT_RATE)
+    events = []
+
+    def analyse(t: float, image: np.ndarray) -> float:
+        result = pipeline.process(image, t)
+        events.extend(e for e in result.events if e.is_alert)
+        return result.next_interval
+
+    clip = require(FIXTURES / "benchmark" / "le2i" / "Coffee_room_01_video_15.mp4")
+    replay_video(clip, analyse, 25.0)
+    assert [e.reason for e in events] == ["stayed_down"]
+    assert 1.88 - 0.5 <= events[0].timestamp <= 2.88 + 5.0
+
+
 SIZE = (640, 480)
 
 

@@ -77,7 +77,7 @@ class DetectorConfig:
     slow_down_seconds: float = 10.0
     slow_hip_drop: float = 1.0
     slow_confidence: float = 0.6
-    stay_seconds: float = 2.0
+    stay_seconds: float = 1.5
     stay_tilt: float = 60.0
     stay_turn: float = 60.0
     roll_seconds: float = 5.0
