@@ -28,10 +28,29 @@ def test_clip_prints_the_fall_and_writes_a_video(
     printed = capsys.readouterr().out
     assert "fall_detected" in printed
     assert "1 fall(s)" in printed
+    # Sampled as the integration samples a camera: 1 per second, faster while going down.
+    assert "11 frames analysed" in printed
     with av.open(str(out)) as container:
         decoded = list(container.decode(video=0))
-    assert len(decoded) == 12  # 6 s at 2 fps
+    assert 29 <= len(decoded) <= 33  # real time: about 6 s at 5 frames per second
     assert decoded[0].width == 640
+
+
+def test_a_fixed_rate_without_bursts(capsys: pytest.CaptureFixture[str]) -> None:
+    clip = require(FIXTURES / "clips" / "Subject1_fall_15.mp4")
+    assert cli.main([str(clip), "--no-bursts"]) == 0
+    printed = capsys.readouterr().out
+    assert "6 frames analysed" in printed  # 6.0 s at 1 per second
+    assert "1 fall(s)" in printed
+
+
+def test_the_command_line_defaults_are_the_integrations() -> None:
+    from custom_components.fall_detection import const
+
+    args = cli.parse(["clip.mp4"])
+    assert args.fps == const.DEFAULT_FPS
+    assert args.bursts is const.DEFAULT_BURSTS
+    assert args.threshold == const.DEFAULT_THRESHOLD
 
 
 def test_image_folder_on_the_portable_backend(capsys: pytest.CaptureFixture[str]) -> None:
