@@ -21,7 +21,7 @@ from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.types import Person
 from custom_components.fall_detection.core.video import frames, replay_video
-from tests.core.synthetic import bent_over, body
+from tests.core.synthetic import bent_over, body, sitting
 from tests.paths import FIXTURES, require
 
 EngineFactory = Callable[[str], PoseEngine]
@@ -97,6 +97,60 @@ def test_a_real_bend_to_pick_something_up_is_not_a_fall(engine_factory: EngineFa
         return result.next_interval
 
     replay_video(require(FIXTURES / "benchmark" / "urfd" / "adl-05-cam0-rgb.mp4"), analyse, 30.0)
+    assert alerts == []
+
+
+def _alerts(frames: list[tuple[float, object]]) -> list[str]:
+    detector = FallDetector()
+    return [
+        e.reason
+        for t, person in frames
+        for e in detector.update(() if person is None else (person,), t)  # type: ignore[arg-type]
+        if e.is_alert
+    ]
+
+
+STANDING = [(float(s), body((300, 300))) for s in range(3)]
+LYING = body((320, 420), tilt=85, legs=False)
+
+
+def test_getting_down_on_purpose_is_not_a_fall() -> None:
+    """Standing, kneeling for 2 s (seen), then lying: more than 2 s from standing to lying."""
+    kneeling = [(3.0 + 0.5 * i, sitting((300, 400))) for i in range(5)]  # 3.0 ... 5.0
+    assert _alerts([*STANDING, *kneeling, (5.5, LYING), (6.0, LYING)]) == []
+    # The same end straight from standing, or through one quick frame of kneeling: a fall.
+    assert _alerts([*STANDING, (3.0, LYING)]) == ["descent"]
+    assert _alerts([*STANDING, (2.5, sitting((300, 400))), (3.0, LYING)]) == ["descent"]
+
+
+def test_a_fall_from_a_chair_after_sitting_a_while_is_a_fall() -> None:
+    """Sat down, sat for 4 s and more (settled), then fell: judged from the sitting."""
+    seated = [(3.0 + 0.5 * i, sitting((300, 400))) for i in range(11)]  # 3.0 ... 8.0
+    on_the_floor = body((340, 470), tilt=85, legs=False)  # hips from seat height to the floor
+    assert _alerts([*STANDING, *seated, (8.5, on_the_floor)]) == ["descent"]
+    # Sitting for only 2 s before lying down is still lying down on purpose.
+    seated = [(3.0 + 0.5 * i, sitting((300, 400))) for i in range(5)]  # 3.0 ... 5.0
+    assert _alerts([*STANDING, *seated, (5.5, on_the_floor)]) == []
+
+
+def test_a_faller_the_model_lost_on_the_way_down_is_not_judged_slow() -> None:
+    """Nothing seen between standing and lying: no sign of a controlled lowering."""
+    assert _alerts([*STANDING, (3.0, None), (4.0, None), (5.0, LYING)]) == ["descent"]
+
+
+def test_a_real_deliberate_lie_down_on_the_floor_is_not_a_fall(
+    engine_factory: EngineFactory,
+) -> None:
+    """UR adl-31 (walk, get down, lie and crawl on the floor) at the integration's defaults."""
+    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=DEFAULT_RATE)
+    alerts: list[float] = []
+
+    def analyse(t: float, image: np.ndarray) -> float:
+        result = pipeline.process(image, t)
+        alerts.extend(e.timestamp for e in result.events if e.is_alert)
+        return result.next_interval
+
+    replay_video(require(FIXTURES / "benchmark" / "urfd" / "adl-31-cam0-rgb.mp4"), analyse, 30.0)
     assert alerts == []
 
 

@@ -45,7 +45,14 @@ from .features import Evidence, Observation, evidence
 from .floor import FloorModel, FloorVerdict
 from .longlie import LongLie, LongLieMonitor, lying
 from .rate import AdaptiveRate, RateConfig
-from .rules import TrackState, legs_standing, rolled_off, slow_fall, stayed_down
+from .rules import (
+    TrackState,
+    legs_standing,
+    lowered_on_purpose,
+    rolled_off,
+    slow_fall,
+    stayed_down,
+)
 from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
@@ -78,6 +85,8 @@ class DetectorConfig:
     slow_hip_drop: float = 1.0
     slow_confidence: float = 0.6
     stay_seconds: float = 1.5
+    lowering_seconds: float = 2.0
+    settled_seconds: float = 4.0
     stay_tilt: float = 60.0
     stay_turn: float = 60.0
     roll_seconds: float = 5.0
@@ -276,6 +285,7 @@ class FallDetector:
             best is not None
             and best.confidence >= cfg.alert_threshold
             and not legs_standing(obs, best.reference.spine.length)
+            and not lowered_on_purpose(cfg, state, obs)
         ):
             return best, reason
         if (slow := slow_fall(cfg, state, obs)) is not None:

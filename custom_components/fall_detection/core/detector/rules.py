@@ -18,6 +18,18 @@ through it, and these rules catch them from how the person *stays*:
   alarm by the benchmark either way (tuned on the tune split: +2 falls, no false alarm;
   1.5 s instead of 2 s since 2026-12-02: one more tune fall whose clip ends 1.8 s after
   the turn, no alert changed anywhere else).
+- ``lowered_on_purpose``: not a fall. Someone who gets down on the floor or lies down on a
+  bed on purpose goes through kneeling or sitting: from their last standing posture (upright,
+  hips within ``STANDING_HIPS`` torso lengths of their highest in the last 10 s) to the first
+  frame lying takes more than ``lowering_seconds`` (2 s: a fall lasts about a second, and
+  at 1 frame per second the last frame before it can be a second earlier), and they are seen
+  in between in at least ``LOWERING_FRAMES`` (2) frames: one frame half-way is what a fall
+  leaves at a low frame rate. A descent that ends such a lowering raises nothing. Two limits
+  keep falls: a person not seen between standing and lying (the pose model lost them) is
+  not judged, and one who had sat or knelt for longer than ``settled_seconds`` (4 s) before
+  going down is judged as falling from there (a fall from a chair). Tuned on the tune split
+  (one false alarm fewer, no fall lost: 2 s and 0.8 torso lengths; 1.5 s or 0.5 lost falls
+  there).
 - ``rolled_off``: a fall that starts low. Someone rolling or sliding off a bed or sofa
   starts lying, so no descent is seen. Once the camera knows its floor (``floor``), a
   person seen lying off the floor (on furniture: under a fifth of the body on floor cells)
@@ -35,6 +47,7 @@ from typing import TYPE_CHECKING, Final
 from ..geometry import L_ANKLE, L_HIP, R_ANKLE, R_HIP
 from .ambianic import leaning_angle
 from .features import Evidence, Observation, evidence, ramp
+from .longlie import lying
 
 if TYPE_CHECKING:
     from .fall import DetectorConfig, FallEvent
@@ -47,6 +60,8 @@ STAY_LOOKBACK: Final = 10.0  # seconds before lying in which the upright posture
 OFF_FLOOR_SHARE: Final = 0.2  # at most this share of a lying body on floor cells: on furniture
 STANDING_LEGS: Final = 1.0  # ankles this many (upright) torso lengths below the hips: standing
 ANKLE_SCORE: Final = 0.2
+LOWERING_FRAMES: Final = 2  # frames, at least, seen between standing and lying
+STANDING_HIPS: Final = 0.8  # hips within this many torso lengths of the highest: standing
 LEG_SLANT: Final = 0.58  # tan(30 degrees): standing legs are within 30 degrees of vertical
 
 
@@ -123,6 +138,23 @@ def stayed_down(cfg: DetectorConfig, state: TrackState, obs: Observation) -> Evi
         return None
     ev = evidence(upright, obs)
     return replace(ev, confidence=max(cfg.alert_threshold, cfg.slow_confidence))
+
+
+def lowered_on_purpose(cfg: DetectorConfig, state: TrackState, obs: Observation) -> bool:
+    """Whether ``obs`` (lying) ends a controlled lowering rather than a fall (see the module)."""
+    recent = [o for o in state.history if obs.timestamp - o.timestamp <= STAY_LOOKBACK]
+    uprights = [o for o in recent if o.upright and o.hip is not None]
+    if not uprights:
+        return False
+    highest = min(uprights, key=lambda o: o.hip or 0.0)
+    reach = STANDING_HIPS * max(highest.spine.length, 1.0)
+    standing = [o for o in uprights if (o.hip or 0.0) - (highest.hip or 0.0) < reach]
+    last_standing = standing[-1].timestamp
+    after = [o for o in (*recent, obs) if o.timestamp > last_standing]
+    first_lying = next((o.timestamp for o in after if lying(o)), obs.timestamp)
+    seen_between = sum(1 for o in after if o.timestamp < first_lying)
+    took = first_lying - last_standing
+    return seen_between >= LOWERING_FRAMES and cfg.lowering_seconds < took <= cfg.settled_seconds
 
 
 def legs_standing(obs: Observation, torso: float) -> bool:
