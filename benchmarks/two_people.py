@@ -18,11 +18,13 @@ person) per split (tune: UR odd clips and Le2i Coffee_room_01, as benchmarks/acc
 and the CPU time per analysed frame.
 
 Usage: .venv/bin/python benchmarks/two_people.py [--limit N] [--model NAME]
+       [--stages "whole frame,people"] [--alerts-json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
@@ -94,6 +96,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=load_catalog().default)
     parser.add_argument("--limit", type=int, default=0, help="only the first N composites")
+    parser.add_argument("--stages", default=",".join(STAGES), help="comma-separated stages to run")
+    parser.add_argument("--alerts-json", type=Path, help="write each composite's alerts here")
     args = parser.parse_args()
     spec = load_catalog().get(args.model)
     engine = PoseEngine.load(spec, MODELS / spec.file)
@@ -103,12 +107,16 @@ def main() -> None:
     jobs = jobs[: args.limit] if args.limit else jobs
     print(f"falls with a second person in view: {len(jobs)} composites, model {spec.name}")
     print(f"{'pose stage':<12} {'split':<7} {'falls':>7} {'false alarms':>13} {'ms/frame':>9}")
-    for name, people in STAGES.items():
+    alerts_of: dict[str, dict[str, list[float]]] = {}
+    for name in args.stages.split(","):
+        people = STAGES[name]
         scores = {split: Score() for split in ("all", "tune", "report")}
         frames, cpu = 0, 0.0
         for main_clip, other, left in jobs:
             pipeline = FramePipeline(engine, config, rate=rate, people=people)
             alerts, analysed, seconds = replay(pipeline, main_clip, other, left)
+            key = f"{main_clip[0].seq_id} | {other[0].seq_id}"
+            alerts_of.setdefault(name, {})[key] = [round(t, 2) for t in alerts]
             frames, cpu = frames + analysed, cpu + seconds
             score = score_clip(main_clip[0], alerts)
             scores["all"].add(score)
@@ -118,6 +126,8 @@ def main() -> None:
                 f"{name:<12} {split:<7} {s.detected:>3}/{s.falls:<3} {s.false_alarms:>13} "
                 f"{1000 * cpu / max(frames, 1):>9.1f}"
             )
+    if args.alerts_json:
+        args.alerts_json.write_text(json.dumps(alerts_of, indent=1))
 
 
 if __name__ == "__main__":
