@@ -214,63 +214,21 @@ def test_long_lie_goes_on_while_someone_stands_beside_the_person() -> None:
     assert detector.person_on_floor
 
 
-def _floor_along(y: float, xs: range) -> FloorModel:
-    """Feet seen along the image row ``y`` at ``xs`` (people walking across the room)."""
-    floor = FloorModel()
-    for x in xs:
-        for _ in range(2):
-            floor.learn(Observation.of(body((float(x), y - 96.0), torso=60.0), 0.0, 0.1), SIZE)
-    assert floor.known
-    return floor
+def test_a_fall_beyond_the_walked_floor_is_still_a_fall() -> None:
+    """A fall landing beyond the walked floor, higher in the image, is still a fall.
 
-
-def test_a_body_above_the_walked_floor_is_on_furniture() -> None:
-    """Camera at about 1 m: a sofa behind the walked floor is seen higher in the image."""
-    floor = _floor_along(420.0, range(100, 400, 10))
-    on_sofa = body((300.0, 330.0), tilt=88.0, torso=60.0)  # above the floor, same columns
-    on_floor = body((300.0, 415.0), tilt=88.0, torso=60.0)
-    nearer = body((300.0, 470.0), tilt=88.0, torso=60.0)  # below the walked floor: floor too
-    nowhere = body((560.0, 330.0), tilt=88.0, torso=40.0)  # columns nobody ever stood in
-    assert floor.judge(on_sofa, SIZE, 0.1).on_furniture
-    assert not floor.judge(on_floor, SIZE, 0.1).on_furniture
-    assert floor.judge(on_floor, SIZE, 0.1).on_floor
-    assert not floor.judge(nearer, SIZE, 0.1).on_furniture
-    assert not floor.judge(nowhere, SIZE, 0.1).on_furniture
-    assert not FloorModel().judge(on_sofa, SIZE, 0.1).on_furniture  # nothing learned
-
-
-def test_lying_down_on_a_sofa_is_not_a_fall_once_the_floor_is_known() -> None:
-    standing = body((300.0, 324.0), torso=60.0)
-    on_sofa = body((300.0, 380.0), tilt=88.0, torso=60.0, legs=False)
-    alerts = {}
-    for name, floor in (("known", _floor_along(420.0, range(100, 560, 10))), ("new", None)):
-        detector = FallDetector(floor=floor)
-        events = [e for s in range(3) for e in detector.update((standing,), float(s), SIZE)]
-        events += [e for s in range(3, 8) for e in detector.update((on_sofa,), float(s), SIZE)]
-        alerts[name] = [e.reason for e in events if e.is_alert]
-    assert alerts["new"] == ["descent"]  # a camera that knows no floor yet cannot tell
-    assert alerts["known"] == []
-
-
-def test_a_real_sofa_is_told_from_the_floor(engine: PoseEngine) -> None:
-    """UR adl-23 (walk, sit, lie down on a sofa), with the floor of that room learned first.
-
-    Without the floor it raises a (false) fall; with it, none. A real fall whose body lands
-    where the other clips' walkers never stood is still raised (fall-05, UR lab).
+    Seen from a ceiling corner, falling away from the camera lands higher in the image than
+    any feet stood, where a bed would also be. With a floor learned from one walk, that must
+    still be a fall: the floor model judges the long lie only, it never vetoes a fall.
     """
-    sofa = "urfd/adl-23-cam0-rgb.mp4"
-    room = [f"urfd/adl-{n}-cam0-rgb.mp4" for n in (12, 14, 17, 18, 19, 20)]
-    lab = [f"urfd/fall-{n:02d}-cam0-rgb.mp4" for n in (1, 2, 3, 4)]
-    for name, floor, expected in (
-        (sofa, FloorModel(), 1),
-        (sofa, _learn(engine, room), 0),
-        ("urfd/fall-05-cam0-rgb.mp4", _learn(engine, lab), 1),
-    ):
-        pipeline = FramePipeline(engine, floor=floor)
-        alerts = [
-            e
-            for t, image in frames(_clip(name), 1.0)
-            for e in pipeline.process(image, t).events
-            if e.is_alert
-        ]
-        assert len(alerts) == expected, (name, floor.samples, alerts)
+    floor = FloorModel()
+    for x in range(100, 560, 10):  # people walked along one path: feet at y = 420
+        for _ in range(2):
+            floor.learn(Observation.of(body((float(x), 324.0), torso=60.0), 0.0, 0.1), SIZE)
+    assert floor.known
+    detector = FallDetector(floor=floor)
+    standing = body((300.0, 324.0), torso=60.0)
+    beyond = body((320.0, 360.0), tilt=92.0, torso=60.0, legs=False)  # above the path's feet
+    events = [e for s in range(3) for e in detector.update((standing,), float(s), SIZE)]
+    events += [e for s in range(3, 6) for e in detector.update((beyond,), float(s), SIZE)]
+    assert [e.reason for e in events if e.is_alert] == ["descent"]

@@ -41,6 +41,19 @@ def test_the_tracker_keeps_a_person_lost_for_a_frame_mid_fall() -> None:
     assert len(tracker.tracks) == 2
 
 
+def test_with_two_people_a_lost_track_does_not_reach_further() -> None:
+    """Two people tracked, one missed for 2 s: someone far from them is not taken for them."""
+    tracker = Tracker(max_age=10.0)
+    left, right = body((300, 300)), body((1500, 300))
+    ((a, _), (b, _)) = tracker.update((left, right), 0.0)
+    tracker.update((right,), 1.0)  # the left person missed
+    far = body((700, 700), tilt=85, legs=False)  # as far as in the one-person test above
+    pairs = tracker.update((right, far), 2.0)
+    assert pairs[0][0].track_id == b.track_id
+    assert pairs[1][0].track_id not in (a.track_id, b.track_id)  # someone new
+    assert len(tracker.tracks) == 3
+
+
 def test_a_real_fall_whose_faller_is_lost_mid_fall_is_caught(
     engine_factory: EngineFactory,
 ) -> None:

@@ -16,8 +16,10 @@ someone leaning, crouching or caught mid-movement is gone 0.2 s later. A next fr
 loses the person (nobody matched to the track, or no measurable torso) cannot contradict
 the fall, and the pose model loses someone lying still more often than anyone, so the
 fall is raised on that frame (tune split: no change; report split: +2 falls, no false
-alarm). At the base rate one frame is enough (waiting a second would cost a second of
-every alert).
+alarm). Only while one person is tracked: with two people side by side
+(``benchmarks/two_people.py``) a person missing for a frame was as often a mix-up, and it
+added false alarms there. At the base rate one frame is enough (waiting a second would
+cost a second of every alert).
 
 If the person stays down for ``confirm_seconds`` it is *confirmed*; if they get up first
 it is *dismissed*. A slow slide to the floor that never looks like a fall within 10 s is
@@ -25,10 +27,10 @@ detected once the person has stayed low, relative to their last upright posture,
 ``slow_down_seconds``. A torso that turned from upright to lying and has stayed lying for
 ``stay_seconds`` is a fall too, even when the hips hardly moved in the image
 (``rules.stayed_down``), and so is someone lying on a bed or sofa who is lying on the
-learned floor moments later (``rules.rolled_off``). Once the camera knows its floor,
-someone lying *on* a bed or sofa (``floor.FloorVerdict.on_furniture``) raises nothing
-whatever the other rules see. After an alert the person is not alerted on again until
-they have been up again or the cool-down has passed.
+learned floor moments later (``rules.rolled_off``). After an alert the person is not
+alerted on again until they have been up again or the cool-down has passed. (Lying *on*
+a bed or sofa is told from the floor for the long lie only: as a veto of falls it also
+silenced a real fall, see ``benchmarks/README.md``.)
 
 Apart from falls, the detector reports a *long lie* (``longlie``): someone lying on the
 camera's learned floor (``floor``) for ``long_lie_seconds``, however they got there.
@@ -210,7 +212,9 @@ class FallDetector:
         lie = self.long_lie.update(seen, timestamp, frame_size, cfg.keypoint_threshold)
         if lie is not None:
             events.append(self._on_floor(lie))
-        # People the pose stage lost in this frame, or found without a measurable torso.
+        # People the pose stage lost in this frame, or found without a measurable torso. Only
+        # with one person tracked: with several, a missing person is as likely a mix-up.
+        alone = len(self.tracker.tracks) == 1
         measured = {
             tid for tid, obs in seen if obs.usable and obs.spine.score >= cfg.keypoint_threshold
         }
@@ -220,7 +224,8 @@ class FallDetector:
                 events.extend(self._expire(tid, state, timestamp))
                 del self._states[tid]
             else:
-                if tid not in measured and (raised := self._lost(tid, state, timestamp)):
+                lost = alone and tid not in measured
+                if lost and (raised := self._lost(tid, state, timestamp)):
                     events.append(raised)
                 events.extend(self._confirm(tid, state, timestamp, seen=None))
         return events
@@ -275,11 +280,6 @@ class FallDetector:
         """The first rule that sees a fall in ``obs``: descent, slow, stayed down, off furniture."""
         cfg = self.config
         verdict = self._verdict(obs, size)
-        if verdict is not None and verdict.on_furniture:
-            # Lying on a bed or sofa is not a fall, however one got there; rolling off it
-            # is, on a later frame (``rolled_off`` remembers the furniture).
-            rolled_off(cfg, state, obs, verdict)
-            return None
         best, reason = self._descent(state, obs)
         if (
             best is not None

@@ -41,7 +41,6 @@ SUPPORT: Final = 2.0  # feet seen in a cell's neighbourhood for it to count as f
 STANDING_LEGS: Final = 1.1
 FOOT_SCORE: Final = 0.2
 ON_FLOOR_SHARE: Final = 0.5  # share of the body's points on floor cells for "on the floor"
-OFF_FURNITURE: Final = 0.2  # at most this share on floor cells, with floor below: on furniture
 BODY: Final = (L_SHOULDER, R_SHOULDER, L_HIP, R_HIP, L_KNEE, R_KNEE, L_ANKLE, R_ANKLE)
 
 
@@ -57,26 +56,11 @@ class FloorVerdict:
     """The model has seen enough feet to judge."""
     share: float
     """Share of the body's confident points on floor cells (0-1)."""
-    above: bool = False
-    """Some point of the body has floor cells below it in its image column, and none lies
-    below (nearer the camera than) all of its column's floor cells."""
 
     @property
     def on_floor(self) -> bool:
         """At least half of the body lies on floor cells."""
         return self.known and self.share >= ON_FLOOR_SHARE
-
-    @property
-    def on_furniture(self) -> bool:
-        """The body rests above the floor: a bed or sofa, not the floor.
-
-        Positive evidence only: hardly any of the body on floor cells (``OFF_FURNITURE``),
-        and floor known *below* it in the same image columns, as a bed or sofa stands on
-        the floor people walk on. A body over columns where nobody ever stood is not
-        judged (a fall can land where nobody walked), nor one reaching below the floor
-        people walked on (nearer the camera: more floor, never furniture).
-        """
-        return self.known and self.share <= OFF_FURNITURE and self.above
 
 
 class FloorModel:
@@ -153,18 +137,8 @@ class FloorModel:
         inside = [c for c in cells if c is not None]
         if not inside:
             return FloorVerdict(known=True, share=0.0)
-        floor = support >= SUPPORT
-        on = sum(1 for c in inside if floor[c])
-        over = under = False
-        for row, col in inside:
-            column = floor[:, col]
-            if floor[row, col]:
-                continue
-            if column[row + 1 :].any():
-                over = True  # floor below this point: it is raised above the floor
-            elif column[:row].any():
-                under = True  # below all of the column's floor: nearer the camera, on the floor
-        return FloorVerdict(known=True, share=on / len(inside), above=over and not under)
+        on = sum(1 for c in inside if support[c] >= SUPPORT)
+        return FloorVerdict(known=True, share=on / len(inside))
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form (sparse: only the cells with feet)."""

@@ -5,9 +5,12 @@ People are matched greedily by the best of three affinities: box overlap
 to the body's size. The last one keeps a track through a fall, when the box
 changes from tall to wide and hardly overlaps the old one. A person the pose model lost for
 a moment may have moved further meanwhile (a fall moves the body's centre by about half its
-height): the distance counted as close grows with the seconds the track went unseen, one
-body size per second, up to ``MAX_REACH`` sizes (tuned on the tune split: one Le2i fall
-whose faller was lost for a frame mid-fall kept its track; no other alert changed).
+height): while one person is tracked and one is found, the distance counted as close grows
+with the seconds the track went unseen, one body size per second, up to ``MAX_REACH`` sizes
+(tuned on the tune split: one Le2i fall whose faller was lost for a frame mid-fall kept its
+track; no other alert changed). With several people it does not: on the benchmark's clips
+placed side by side (``benchmarks/two_people.py``) a wider reach let tracks jump to the
+person beside them (one fall fewer and two false alarms more there).
 """
 
 from __future__ import annotations
@@ -65,9 +68,16 @@ class Tracker:
         """Assign each person to a track (new or existing); drop stale tracks."""
         for tid in [t for t, tr in self.tracks.items() if timestamp - tr.last_seen > self.max_age]:
             del self.tracks[tid]
+        alone = len(self.tracks) == 1 and len(people) == 1
+
+        def unseen(track: Track) -> float:
+            # With one person in view there is nobody to mistake them for; with several, a
+            # wider reach lets a track jump to the person beside it.
+            return timestamp - track.last_seen if alone else 0.0
+
         scores = sorted(
             (
-                (affinity(track.person, person, timestamp - track.last_seen), tid, index)
+                (affinity(track.person, person, unseen(track)), tid, index)
                 for tid, track in self.tracks.items()
                 for index, person in enumerate(people)
             ),
