@@ -14,6 +14,7 @@ from custom_components.fall_detection.core.detector import (
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.video import replay_video
+from tests.core.replay import replay_clip
 from tests.core.synthetic import body
 from tests.paths import FIXTURES, require
 
@@ -135,15 +136,8 @@ def test_a_real_fall_whose_faller_is_lost_once_down_is_caught(
 ) -> None:
     """Le2i Home_02_video_33 (fall 5.25-5.79 s): seen lying once, then never found again."""
     clip = require(FIXTURES / "benchmark" / "le2i" / "Home_02_video_33.mp4")
-    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=BURSTS)
-    alerts: list[float] = []
-
-    def analyse(t: float, image: np.ndarray) -> float:
-        result = pipeline.process(image, t)
-        alerts.extend(e.timestamp for e in result.events if e.is_alert)
-        return result.next_interval
-
-    replay_video(clip, analyse, 24.0)
+    engine = engine_factory("movenet_lightning_int8")
+    alerts = [e.timestamp for e in replay_clip(engine, clip, 24.0, BURSTS).alerts]
     assert len(alerts) == 1
     assert 5.25 - 0.5 <= alerts[0] <= 5.79 + 5.0
 

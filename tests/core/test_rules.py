@@ -1,18 +1,14 @@
-"""The "stayed down" rule: a torso that turned from upright to lying and stayed lying."""
+"""The rules beyond one descent: stayed down, controlled lowering, rolling off furniture."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import pytest
 
-from custom_components.fall_detection.const import DEFAULT_BURSTS
 from custom_components.fall_detection.core.detector import (
-    BURST_FPS,
     DetectorConfig,
     FallDetector,
-    RateConfig,
 )
 from custom_components.fall_detection.core.detector import FallEventType as Kind
 from custom_components.fall_detection.core.detector.features import Observation
@@ -20,12 +16,12 @@ from custom_components.fall_detection.core.detector.rules import legs_standing
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.types import Person
-from custom_components.fall_detection.core.video import frames, replay_video
+from custom_components.fall_detection.core.video import frames
+from tests.core.replay import replay_clip
 from tests.core.synthetic import bent_over, body, sitting
 from tests.paths import FIXTURES, require
 
 EngineFactory = Callable[[str], PoseEngine]
-DEFAULT_RATE = RateConfig(base_fps=1.0, burst_fps=BURST_FPS if DEFAULT_BURSTS else 0.0)
 
 
 def test_turned_and_stayed_lying_without_hip_drop_is_a_fall() -> None:
@@ -112,15 +108,8 @@ def test_a_real_deliberate_lie_down_on_the_floor_is_not_a_fall(
     engine_factory: EngineFactory,
 ) -> None:
     """UR adl-31 (walk, get down, lie and crawl on the floor) at the integration's defaults."""
-    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=DEFAULT_RATE)
-    alerts: list[float] = []
-
-    def analyse(t: float, image: np.ndarray) -> float:
-        result = pipeline.process(image, t)
-        alerts.extend(e.timestamp for e in result.events if e.is_alert)
-        return result.next_interval
-
-    replay_video(require(FIXTURES / "benchmark" / "urfd" / "adl-31-cam0-rgb.mp4"), analyse, 30.0)
+    clip = require(FIXTURES / "benchmark" / "urfd" / "adl-31-cam0-rgb.mp4")
+    alerts = replay_clip(engine_factory("movenet_lightning_int8"), clip, 30.0).alerts
     assert alerts == []
 
 
@@ -148,16 +137,8 @@ def test_a_real_fall_away_from_a_ceiling_camera_at_the_defaults(
     engine_factory: EngineFactory,
 ) -> None:
     """Le2i Coffee_room_01_video_15 (fall 1.88-2.88 s, the clip ends at 5.6 s): lying from 3.2 s."""
-    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=DEFAULT_RATE)
-    events = []
-
-    def analyse(t: float, image: np.ndarray) -> float:
-        result = pipeline.process(image, t)
-        events.extend(e for e in result.events if e.is_alert)
-        return result.next_interval
-
     clip = require(FIXTURES / "benchmark" / "le2i" / "Coffee_room_01_video_15.mp4")
-    replay_video(clip, analyse, 25.0)
+    events = replay_clip(engine_factory("movenet_lightning_int8"), clip, 25.0).alerts
     assert [e.reason for e in events] == ["stayed_down"]
     assert 1.88 - 0.5 <= events[0].timestamp <= 2.88 + 5.0
 

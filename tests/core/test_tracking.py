@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
-
-from custom_components.fall_detection.const import DEFAULT_BURSTS
-from custom_components.fall_detection.core.detector import BURST_FPS, RateConfig
 from custom_components.fall_detection.core.detector.tracking import Tracker, affinity
 from custom_components.fall_detection.core.engine import PoseEngine
-from custom_components.fall_detection.core.pipeline import FramePipeline
-from custom_components.fall_detection.core.video import replay_video
+from tests.core.replay import replay_clip
 from tests.core.synthetic import body
 from tests.paths import FIXTURES, require
 
@@ -59,18 +54,8 @@ def test_a_real_fall_whose_faller_is_lost_mid_fall_is_caught(
 ) -> None:
     """Le2i Coffee_room_01_video_12 (fall 2.08-2.96 s): nobody is found at 3 s, then lying."""
     clip = require(FIXTURES / "benchmark" / "le2i" / "Coffee_room_01_video_12.mp4")
-    rate = RateConfig(base_fps=1.0, burst_fps=BURST_FPS if DEFAULT_BURSTS else 0.0)
-    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=rate)
-    alerts: list[float] = []
-    ids: set[int] = set()
-
-    def analyse(t: float, image: np.ndarray) -> float:
-        result = pipeline.process(image, t)
-        alerts.extend(e.timestamp for e in result.events if e.is_alert)
-        ids.update(track_id for track_id, _ in pipeline.detector.last_tracks)
-        return result.next_interval
-
-    replay_video(clip, analyse, 25.0)
+    replayed = replay_clip(engine_factory("movenet_lightning_int8"), clip, 25.0)
+    ids, alerts = replayed.track_ids, [e.timestamp for e in replayed.alerts]
     assert ids == {1}  # one person, one track, before and after the gap
     assert len(alerts) == 1
     assert 2.08 - 0.5 <= alerts[0] <= 2.96 + 5.0

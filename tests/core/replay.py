@@ -1,0 +1,46 @@
+"""Replay a real clip as the integration samples a camera, and collect what the detector says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from custom_components.fall_detection.const import DEFAULT_BURSTS, DEFAULT_FPS
+from custom_components.fall_detection.core.detector import BURST_FPS, RateConfig
+from custom_components.fall_detection.core.pipeline import FramePipeline
+from custom_components.fall_detection.core.video import replay_video
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import numpy as np
+
+    from custom_components.fall_detection.core.detector import FallEvent
+    from custom_components.fall_detection.core.engine import PoseEngine
+
+DEFAULT_RATE = RateConfig(base_fps=DEFAULT_FPS, burst_fps=BURST_FPS if DEFAULT_BURSTS else 0.0)
+
+
+@dataclass
+class Replayed:
+    """The alerts of one replay and the track ids the detector used."""
+
+    alerts: list[FallEvent] = field(default_factory=list)
+    track_ids: set[int] = field(default_factory=set)
+
+
+def replay_clip(
+    engine: PoseEngine, clip: Path, video_fps: float, rate: RateConfig = DEFAULT_RATE
+) -> Replayed:
+    """Replay ``clip`` through a fresh pipeline at ``rate`` (the integration's defaults)."""
+    pipeline = FramePipeline(engine, rate=rate)
+    out = Replayed()
+
+    def analyse(t: float, image: np.ndarray) -> float:
+        result = pipeline.process(image, t)
+        out.alerts.extend(e for e in result.events if e.is_alert)
+        out.track_ids.update(track_id for track_id, _ in pipeline.detector.last_tracks)
+        return result.next_interval
+
+    replay_video(clip, analyse, video_fps)
+    return out
