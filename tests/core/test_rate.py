@@ -125,6 +125,9 @@ def test_in_a_burst_a_fall_whose_person_is_lost_next_is_raised() -> None:
     faint = body((320, 420), tilt=85, legs=False, score=0.05)
     detector = FallDetector(rate=BURSTS)
     assert _burst_then(detector, [(3.2, lying), (3.4, faint)]) == [3.4]
+    # Lost only in a frame more than a second later: not the next frame, nothing raised.
+    detector = FallDetector(rate=BURSTS)
+    assert _burst_then(detector, [(3.2, lying), (4.6, None)]) == []
     # Seen up again first: nothing to raise when they are lost afterwards.
     detector = FallDetector(rate=BURSTS)
     after = [(3.2, lying), (3.4, body((300, 300))), (3.6, None), (3.8, None)]

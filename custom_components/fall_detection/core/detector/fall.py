@@ -279,7 +279,6 @@ class FallDetector:
     ) -> tuple[Evidence, str] | None:
         """The first rule that sees a fall in ``obs``: descent, slow, stayed down, off furniture."""
         cfg = self.config
-        verdict = self._verdict(obs, size)
         best, reason = self._descent(state, obs)
         if (
             best is not None
@@ -291,7 +290,7 @@ class FallDetector:
             return slow, "slow_descent"
         if (stayed := stayed_down(cfg, state, obs)) is not None:
             return stayed, "stayed_down"
-        if (rolled := rolled_off(cfg, state, obs, verdict)) is not None:
+        if (rolled := rolled_off(cfg, state, obs, self._verdict(obs, size))) is not None:
             return rolled, "from_furniture"
         return None
 
@@ -304,10 +303,12 @@ class FallDetector:
 
     def _lost(self, track_id: int, state: TrackState, timestamp: float) -> FallEvent | None:
         """Raise a fall seen once in a burst whose next frame lost the person (see the module)."""
-        pending = state.pending
+        pending, state.pending = state.pending, None
         if pending is None or state.fall is not None:
             return None
         obs, ev, reason = pending
+        if timestamp - obs.timestamp > self.config.agree_seconds:
+            return None  # not the next frame: too late to count as one
         return self._detect(track_id, state, obs, ev, reason, timestamp)
 
     def _verdict(self, obs: Observation, size: tuple[int, int] | None) -> FloorVerdict | None:
