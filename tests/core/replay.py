@@ -23,10 +23,14 @@ DEFAULT_RATE = RateConfig(base_fps=DEFAULT_FPS, burst_fps=BURST_FPS if DEFAULT_B
 
 @dataclass
 class Replayed:
-    """The alerts of one replay and the track ids the detector used."""
+    """One replay: its alerts, the track ids used, and when frames were analysed."""
 
     alerts: list[FallEvent] = field(default_factory=list)
     track_ids: set[int] = field(default_factory=set)
+    times: list[float] = field(default_factory=list)
+    """When each frame was analysed."""
+    intervals: list[float] = field(default_factory=list)
+    """The seconds to the next frame the detector asked for after each."""
 
 
 def replay_clip(
@@ -40,6 +44,8 @@ def replay_clip(
         result = pipeline.process(image, t)
         out.alerts.extend(e for e in result.events if e.is_alert)
         out.track_ids.update(track_id for track_id, _ in pipeline.detector.last_tracks)
+        out.times.append(t)
+        out.intervals.append(result.next_interval)
         return result.next_interval
 
     replay_video(clip, analyse, video_fps)

@@ -12,8 +12,6 @@ from custom_components.fall_detection.core.detector import (
     RateConfig,
 )
 from custom_components.fall_detection.core.engine import PoseEngine
-from custom_components.fall_detection.core.pipeline import FramePipeline
-from custom_components.fall_detection.core.video import replay_video
 from tests.core.replay import replay_clip
 from tests.core.synthetic import body
 from tests.paths import FIXTURES, require
@@ -62,27 +60,13 @@ def test_small_moves_and_slow_changes_do_not_burst() -> None:
 def test_replay_asks_for_frames_as_the_detector_wants(engine_factory: EngineFactory) -> None:
     """A real UR fall: bursts analyse more frames than the base rate, and still alert."""
     clip = require(FIXTURES / "benchmark" / "urfd" / "fall-01-cam0-rgb.mp4")
+    engine = engine_factory("movenet_lightning_int8")
     counts, alerts = {}, {}
     for name, rate in (("fixed", RateConfig()), ("bursts", BURSTS)):
-        pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=rate)
-        times: list[float] = []
-        found: list[float] = []
-
-        def analyse(
-            t: float,
-            image: np.ndarray,
-            p: FramePipeline = pipeline,
-            times: list[float] = times,
-            found: list[float] = found,
-        ) -> float:
-            result = p.process(image, t)
-            times.append(t)
-            found.extend(e.timestamp for e in result.events if e.is_alert)
-            return result.next_interval
-
-        counts[name] = replay_video(clip, analyse, 30.0)
-        alerts[name] = found
-        gaps = np.diff(times)
+        replayed = replay_clip(engine, clip, 30.0, rate)
+        counts[name] = len(replayed.times)
+        alerts[name] = [e.timestamp for e in replayed.alerts]
+        gaps = np.diff(replayed.times)
         assert gaps.min() >= (0.999 / BURST_FPS if name == "bursts" else 0.999)
     assert counts["fixed"] == 6  # 5.33 s at 1 fps: 0, 1, ... 5
     assert counts["bursts"] > counts["fixed"]
@@ -155,16 +139,7 @@ def test_at_the_base_rate_one_frame_is_enough() -> None:
 def test_a_crouch_seen_in_a_burst_is_not_a_fall(engine_factory: EngineFactory) -> None:
     """A real UR clip (walk, crouch): bursts look at the crouch closely, and stay silent."""
     clip = require(FIXTURES / "benchmark" / "urfd" / "adl-01-cam0-rgb.mp4")
-    pipeline = FramePipeline(engine_factory("movenet_lightning_int8"), rate=BURSTS)
-    alerts: list[float] = []
-    intervals: list[float] = []
-
-    def analyse(t: float, image: np.ndarray) -> float:
-        result = pipeline.process(image, t)
-        alerts.extend(e.timestamp for e in result.events if e.is_alert)
-        intervals.append(result.next_interval)
-        return result.next_interval
-
-    replay_video(clip, analyse, 30.0)
+    replayed = replay_clip(engine_factory("movenet_lightning_int8"), clip, 30.0, BURSTS)
+    alerts, intervals = replayed.alerts, replayed.intervals
     assert min(intervals) == 1.0 / BURST_FPS  # the crouch did start a burst
     assert alerts == []

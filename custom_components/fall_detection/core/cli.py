@@ -98,13 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     video = not args.source.is_dir()
     rate = RateConfig(base_fps=args.fps, burst_fps=BURST_FPS if args.bursts and video else 0.0)
     pipeline = FramePipeline(engine, config, camera_rotation=args.rotation, floor=floor, rate=rate)
-    writer = None
-    counts = {"alerts": 0}
+    writer, alerts = None, 0
 
     def analyse(t: float, image: bytes | npt.NDArray[np.uint8]) -> float:
-        nonlocal writer
+        nonlocal writer, alerts
         result = pipeline.process(image, t)
-        counts["alerts"] += _print_events(result)
+        alerts += _print_events(result)
         if args.annotate is not None:
             writer = writer or _Writer(args.annotate, max(args.fps, rate.burst_fps))
             writer.add(result.render(floor=floor.mask(), annotate=True), result.next_interval)
@@ -121,7 +120,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if writer is not None:
             writer.close()
-    alerts = counts["alerts"]
     print(f"{analysed} frames analysed with {spec.name} on {engine.backend.kind}; {alerts} fall(s)")
     if args.floor is not None:
         args.floor.write_text(json.dumps(floor.to_dict()))

@@ -266,7 +266,7 @@ class FallDetector:
             elif found is not None:
                 state.pending = (obs, *found)
             else:
-                state.seen_falling = state.pending = None
+                state.pending = None
         if obs.upright and (
             not state.uprights or timestamp - state.uprights[-1].timestamp >= cfg.min_seconds
         ):
@@ -296,10 +296,13 @@ class FallDetector:
 
     def _agreed(self, state: TrackState, obs: Observation) -> bool:
         """Whether a fall seen in ``obs`` may be raised now (see the module: bursts need two)."""
-        earlier, state.seen_falling = state.seen_falling, obs.timestamp
         if not self._burst_frame:
             return True
-        return earlier is not None and obs.timestamp - earlier <= self.config.agree_seconds
+        earlier = state.pending  # the last sighting of the fall, not raised yet
+        return (
+            earlier is not None
+            and obs.timestamp - earlier[0].timestamp <= self.config.agree_seconds
+        )
 
     def _lost(self, track_id: int, state: TrackState, timestamp: float) -> FallEvent | None:
         """Raise a fall seen once in a burst whose next frame lost the person (see the module)."""
@@ -371,7 +374,7 @@ class FallDetector:
         )
         state.fall, state.fall_reference, state.confirmed = event, ev.reference, False
         state.quiet_until = obs.timestamp + self.config.cooldown_seconds
-        state.low_since = state.seen_falling = state.pending = None
+        state.low_since = state.pending = None
         return event
 
     def _confirm(

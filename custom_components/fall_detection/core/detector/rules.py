@@ -77,8 +77,8 @@ class TrackState:
     quiet_until: float = float("-inf")  # cool-down
     confirmed: bool = False
     lying_off_floor: Observation | None = None  # last seen lying on furniture
-    seen_falling: float | None = None  # when a fall was last seen but not yet raised (bursts)
-    pending: tuple[Observation, Evidence, str] | None = None  # that sighting, its evidence, rule
+    # The last sighting of a fall not raised yet (bursts need a second), its evidence, rule.
+    pending: tuple[Observation, Evidence, str] | None = None
 
 
 def slow_fall(cfg: DetectorConfig, state: TrackState, obs: Observation) -> Evidence | None:
