@@ -12,7 +12,7 @@ from custom_components.fall_detection.core.detector import (
 )
 from custom_components.fall_detection.core.detector import FallEventType as Kind
 from custom_components.fall_detection.core.detector.features import Observation
-from custom_components.fall_detection.core.detector.rules import legs_standing
+from custom_components.fall_detection.core.detector.rules import legs_standing, seated
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.types import Person
@@ -99,6 +99,37 @@ def test_a_fall_from_a_chair_after_sitting_a_while_is_a_fall() -> None:
     assert _alerts([*STANDING, *seated, (5.5, on_the_floor)]) == []
 
 
+def test_seated_knees_are_at_hip_height_standing_knees_well_below() -> None:
+    assert seated(Observation.of(sitting((300, 400)), 0.0, 0.11))
+    assert not seated(Observation.of(body((300, 300)), 0.0, 0.11))
+    # Knees not confidently seen: not known to be seated.
+    hidden = sitting((300, 400)).keypoints.copy()
+    hidden[13:15, 2] = 0.1
+    assert not seated(Observation.of(Person.from_keypoints(hidden, 0.8), 0.0, 0.11))
+
+
+def test_lying_back_from_sitting_with_the_hips_on_the_seat_is_not_a_fall() -> None:
+    """Sat on a sofa, then lay back: the torso turned to lying while the hips stayed put."""
+    seated_frames = [(3.0 + 0.5 * i, sitting((300, 400))) for i in range(5)]  # 3.0 ... 5.0
+    on_the_seat = body((300, 400), tilt=85, legs=False)
+    lying = [(5.5 + 0.5 * i, on_the_seat) for i in range(8)]  # 5.5 ... 9.0
+    assert _alerts([*STANDING, *seated_frames, *lying]) == []
+    # The same lying straight after standing, hips where they stood: stayed down, a fall.
+    standing_there = [(float(s), body((300, 400))) for s in range(3)]
+    assert _alerts([*standing_there, *((t + 0.5, p) for t, p in lying)]) == ["stayed_down"]
+
+
+def test_sitting_down_then_bending_forward_is_not_the_start_of_lying() -> None:
+    """Sat down, bent forward over the knees (head near hip level), then lay down on purpose."""
+    bent = sitting((300, 400)).keypoints.copy()
+    bent[5:7, :2] = (330, 360)  # shoulders forward and low: torso 37 degrees from vertical
+    bent[0:5, :2] = (350, 385)  # head a third of a torso above the hips
+    bent_frame = Person.from_keypoints(bent, 0.8)
+    assert seated(Observation.of(bent_frame, 3.0, 0.11))
+    frames = [(3.0, bent_frame), (3.5, sitting((300, 400))), (4.0, sitting((300, 400)))]
+    assert _alerts([*STANDING, *frames, (5.5, LYING), (6.0, LYING)]) == []
+
+
 def test_a_faller_the_model_lost_on_the_way_down_is_not_judged_slow() -> None:
     """Nothing seen between standing and lying: no sign of a controlled lowering."""
     assert _alerts([*STANDING, (3.0, None), (4.0, None), (5.0, LYING)]) == ["descent"]
@@ -109,6 +140,16 @@ def test_a_real_deliberate_lie_down_on_the_floor_is_not_a_fall(
 ) -> None:
     """UR adl-31 (walk, get down, lie and crawl on the floor) at the integration's defaults."""
     clip = require(FIXTURES / "benchmark" / "urfd" / "adl-31-cam0-rgb.mp4")
+    alerts = replay_clip(engine_factory("movenet_lightning_int8"), clip, 30.0).alerts
+    assert alerts == []
+
+
+@pytest.mark.parametrize("name", ["adl-10-cam0-rgb.mp4", "adl-11-cam0-rgb.mp4"])
+def test_real_sitting_down_then_lying_on_a_sofa_is_not_a_fall(
+    engine_factory: EngineFactory, name: str
+) -> None:
+    """UR adl-10 and adl-11 (sit on a sofa, then lie back on it) at the integration's defaults."""
+    clip = require(FIXTURES / "benchmark" / "urfd" / name)
     alerts = replay_clip(engine_factory("movenet_lightning_int8"), clip, 30.0).alerts
     assert alerts == []
 
