@@ -56,6 +56,20 @@ def test_bent_over_with_legs_standing_is_not_a_fall_however_long() -> None:
         assert detector.update((person,), float(second)) == []
 
 
+def test_bending_over_with_the_hips_a_little_lower_is_not_a_fall() -> None:
+    """Picking something up: torso across, legs standing, hips a third of a torso lower."""
+    standing = [(float(s), body((300, 300))) for s in range(3)]
+    assert _alerts([*standing, (3.0, bent_over((300, 335), tilt=88))]) == []
+    # The same posture with the hips lower by more than half a torso length: a fall.
+    assert _alerts([*standing, (3.0, bent_over((300, 370), tilt=88))]) == ["descent"]
+
+
+def test_a_real_bend_to_pick_something_up_is_not_a_fall(engine_factory: EngineFactory) -> None:
+    """UR adl-05 (bending down to pick up an object) at the integration's defaults."""
+    clip = require(FIXTURES / "benchmark" / "urfd" / "adl-05-cam0-rgb.mp4")
+    assert replay_clip(engine_factory("movenet_lightning_int8"), clip, 30.0).alerts == []
+
+
 def test_legs_stretched_out_towards_the_bottom_of_the_image_do_not_stand() -> None:
     """Lying diagonally, feet lower in the image than the hips but far to the side."""
     person = bent_over((300, 300), tilt=88)

@@ -5,11 +5,10 @@ Per tracked person, every observation is compared with the earlier ones 1 to
 someone who kneels or sits first and lies down seconds later is not compared with the
 standing posture of long before (Ambianic compares up to 10 s back). When the best
 comparison reaches the alert threshold a fall is *detected* (suspected, at the moment
-of descent), unless it ends a controlled lowering (``rules.lowered_on_purpose``). The
-descent does not ask whether the legs still stand, as "stayed down" does: seen from a
-ceiling corner, someone lying with their feet towards the camera has the ankles well below
-the hips too (tried: one false alarm fewer on the benchmark, one fall fewer with two people
-in view).
+of descent), unless it ends a controlled lowering (``rules.lowered_on_purpose``) or is
+someone bending over: legs standing and hips hardly lower (``rules.bending``; the legs
+alone are no veto: seen from a ceiling corner, someone lying with their feet towards the
+camera has the ankles well below the hips too).
 
 During a burst of frames (``rate``) a fall must be seen in two analysed frames in a row,
 at most ``agree_seconds`` apart: a fall ends with the person down, while one frame of
@@ -50,6 +49,7 @@ from .longlie import LongLie, LongLieMonitor, lying
 from .rate import AdaptiveRate, RateConfig
 from .rules import (
     TrackState,
+    bending,
     lowered_on_purpose,
     rolled_off,
     slow_fall,
@@ -284,6 +284,7 @@ class FallDetector:
             best is not None
             and best.confidence >= cfg.alert_threshold
             and not lowered_on_purpose(cfg, state, obs)
+            and not bending(best, obs)
         ):
             return best, reason
         if (slow := slow_fall(cfg, state, obs)) is not None:
