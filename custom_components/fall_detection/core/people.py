@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Final
 from .engine import Prepared
 from .geometry import spine
 from .preprocess import Decoded
-from .rotation import estimate_upright_or_rotated
+from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
 from .types import Box, Person, PoseResult
 
 if TYPE_CHECKING:
@@ -144,7 +144,9 @@ def estimate_people(
             if person is not None and all(person.box.iou(q.box) <= SAME_PERSON_IOU for q in found):
                 found.append(person)
     else:
-        whole = estimate_upright_or_rotated(engine, decoded, min_score, min_score)
+        whole = estimate_upright_or_rotated(
+            engine, decoded, min_score, min_score, max_turned_torso=MAX_TURNED_TORSO
+        )
         if not tracked:
             return whole
         found = [p for p in whole.people if spine(p, min_score).score >= min_score]

@@ -11,7 +11,7 @@ from .detector import DetectorConfig, FallDetector, FallEvent, FloorModel, RateC
 from .people import DEFAULT_PEOPLE, PeopleConfig, estimate_people
 from .preprocess import Decoded, ImageInput, open_image
 from .render import render
-from .rotation import estimate_upright_or_rotated
+from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
 
 if TYPE_CHECKING:
     import numpy as np
@@ -126,7 +126,9 @@ class FramePipeline:
         if not self.rotate_retry:
             return self.engine.estimate(decoded)
         threshold = self.detector.config.keypoint_threshold
-        return estimate_upright_or_rotated(self.engine, decoded, threshold, threshold)
+        return estimate_upright_or_rotated(
+            self.engine, decoded, threshold, threshold, max_turned_torso=MAX_TURNED_TORSO
+        )
 
     def process(self, image: ImageInput, timestamp: float) -> FrameResult:
         """Analyse one frame taken at ``timestamp`` (seconds, any origin)."""
