@@ -1,7 +1,9 @@
 """Fall detection from a stream of pose results with timestamps."""
 
 from .ambianic import AmbianicHeuristic, BaselineVerdict
-from .fall import DetectorConfig, FallDetector, FallEvent, FallEventType
+from .config import DetectorConfig
+from .events import FallEvent, FallEventType
+from .fall import FallDetector
 from .floor import FloorError, FloorModel, FloorVerdict
 from .longlie import LongLie, LongLieMonitor
 from .rate import BURST_FPS, AdaptiveRate, RateConfig

@@ -39,13 +39,14 @@ camera's learned floor (``floor``) for ``long_lie_seconds``, however they got th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .config import DetectorConfig
+from .events import FallEvent, FallEventType, follow_up, on_floor_event
 from .features import Evidence, Observation, evidence
 from .floor import FloorModel, FloorVerdict
-from .longlie import LongLie, LongLieMonitor, lying
+from .longlie import LongLieMonitor, lying
 from .rate import AdaptiveRate, RateConfig
 from .rules import (
     TrackState,
@@ -59,62 +60,6 @@ from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
     from ..types import Box, FloatArray, Person
-
-
-class FallEventType(StrEnum):
-    """What happened to a tracked person."""
-
-    DETECTED = "fall_detected"
-    CONFIRMED = "fall_confirmed"
-    DISMISSED = "fall_dismissed"
-    ON_FLOOR = "person_on_floor"
-
-
-@dataclass(frozen=True, slots=True)
-class DetectorConfig:
-    """Thresholds of the detector; the defaults follow Ambianic where it has one."""
-
-    keypoint_threshold: float = 0.11
-    min_seconds: float = 1.0
-    max_seconds: float = 10.0
-    descent_seconds: float = 4.0
-    agree_seconds: float = 1.0
-    alert_threshold: float = 0.5
-    confirm_seconds: float = 5.0
-    cooldown_seconds: float = 30.0
-    slow_window_seconds: float = 60.0
-    slow_down_seconds: float = 10.0
-    slow_hip_drop: float = 1.0
-    slow_confidence: float = 0.6
-    stay_seconds: float = 1.5
-    lowering_seconds: float = 2.0
-    settled_seconds: float = 4.0
-    stay_tilt: float = 60.0
-    stay_turn: float = 60.0
-    roll_seconds: float = 5.0
-    long_lie_seconds: float = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class FallEvent:
-    """A detection, confirmation or dismissal for one tracked person."""
-
-    type: FallEventType
-    track_id: int
-    timestamp: float
-    confidence: float
-    leaning_angle: float
-    box: Box
-    person: Person
-    reason: str
-    fall_timestamp: float
-    sequence: tuple[tuple[float, FloatArray], ...] = ()
-    """The person's keypoints over the seconds before the event (for labelling)."""
-
-    @property
-    def is_alert(self) -> bool:
-        """A new fall (the event users alert on)."""
-        return self.type is FallEventType.DETECTED
 
 
 type Scorer = Callable[[list[tuple[float, FloatArray]]], float]
@@ -211,7 +156,7 @@ class FallDetector:
         self.next_interval = self.rate.update(pairs, timestamp)
         lie = self.long_lie.update(seen, timestamp, frame_size, cfg.keypoint_threshold)
         if lie is not None:
-            events.append(self._on_floor(lie))
+            events.append(on_floor_event(lie))
         # People the pose stage lost in this frame, or found without a measurable torso. Only
         # with one person tracked: with several, a missing person is as likely a mix-up.
         alone = len(self.tracker.tracks) == 1
@@ -388,10 +333,10 @@ class FallDetector:
         if seen is not None and reference is not None and seen.back_up(reference):
             state.fall = state.fall_reference = None
             state.quiet_until = min(state.quiet_until, timestamp + self.config.min_seconds)
-            return [self._follow_up(fall, FallEventType.DISMISSED, track_id, timestamp, seen)]
+            return [follow_up(fall, FallEventType.DISMISSED, track_id, timestamp, seen)]
         if not state.confirmed and timestamp - fall.timestamp >= self.config.confirm_seconds:
             state.confirmed = True
-            return [self._follow_up(fall, FallEventType.CONFIRMED, track_id, timestamp, seen)]
+            return [follow_up(fall, FallEventType.CONFIRMED, track_id, timestamp, seen)]
         return []
 
     def _expire(self, track_id: int, state: TrackState, timestamp: float) -> list[FallEvent]:
@@ -399,40 +344,5 @@ class FallDetector:
         events = self._confirm(track_id, state, timestamp, seen=None)
         fall = state.fall
         if fall is not None and not state.confirmed:
-            events.append(self._follow_up(fall, FallEventType.CONFIRMED, track_id, timestamp, None))
+            events.append(follow_up(fall, FallEventType.CONFIRMED, track_id, timestamp, None))
         return events
-
-    @staticmethod
-    def _on_floor(lie: LongLie) -> FallEvent:
-        return FallEvent(
-            FallEventType.ON_FLOOR,
-            lie.track_id,
-            lie.timestamp,
-            lie.share,
-            0.0,
-            lie.person.box,
-            lie.person,
-            "long_lie",
-            lie.since,
-        )
-
-    @staticmethod
-    def _follow_up(
-        fall: FallEvent,
-        kind: FallEventType,
-        track_id: int,
-        timestamp: float,
-        seen: Observation | None,
-    ) -> FallEvent:
-        person = seen.person if seen is not None else fall.person
-        return FallEvent(
-            kind,
-            track_id,
-            timestamp,
-            fall.confidence,
-            fall.leaning_angle,
-            person.box,
-            person,
-            fall.reason,
-            fall.fall_timestamp,
-        )

@@ -59,7 +59,8 @@ from .features import Evidence, Observation, evidence, ramp
 from .longlie import LYING_TILT, lying
 
 if TYPE_CHECKING:
-    from .fall import DetectorConfig, FallEvent
+    from .config import DetectorConfig
+    from .events import FallEvent
     from .floor import FloorVerdict
 
 SLOW_DOWN: Final = 0.8  # lying or head near hip level ...
