@@ -35,8 +35,11 @@ def _frame(name: str, seconds: float) -> object:
 def test_no_person_strung_across_the_floor_and_a_bed_next_to_someone_crouching(
     engine_factory: EngineFactory, seconds: float
 ) -> None:
-    """UR adl-03: someone crouches by a shelf; the turned frame finds a "person" lying
-    across the rug and the bed, with a torso nearly half the frame long."""
+    """UR adl-03: someone crouches by a shelf; nobody is found lying.
+
+    The turned frame finds a "person" lying across the rug and the bed, with a torso nearly
+    half the frame long.
+    """
     engine = engine_factory("movenet_lightning_int8")
     pipeline = FramePipeline(engine)
     decoded = pipeline.decode(_frame("urfd/adl-03-cam0-rgb.mp4", seconds))  # type: ignore[arg-type]
