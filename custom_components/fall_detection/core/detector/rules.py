@@ -181,8 +181,8 @@ def seated(obs: Observation) -> bool:
 
     Standing knees are half a torso length or more below the hips in the image; seated,
     the thighs point forward or sideways and the knees are at most ``SEATED_KNEES`` torso
-    lengths below the hips (0.2 to 0.4 give the same alerts on the benchmark; 0.5 loses falls
-    whose standing knees are seen high).
+    lengths below the hips (0.2 to 0.4 give the same alerts on the benchmark; 0.5 lost four
+    falls of the tune split).
     """
     kps = obs.person.keypoints
     knees = kps[[L_KNEE, R_KNEE]]
@@ -193,7 +193,11 @@ def seated(obs: Observation) -> bool:
 
 
 def bent_seated(obs: Observation) -> bool:
-    """Seated and bent forward (head near hip level, torso short of lying across)."""
+    """Seated with the torso short of lying across (``LYING_TILT``).
+
+    Asked of a frame that looks lying because the head is near hip level: seated, that is
+    someone bent forward over their knees, not lying.
+    """
     return seated(obs) and (obs.spine.tilt or 0.0) < LYING_TILT
 
 
