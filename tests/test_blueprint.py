@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,15 @@ async def _caregiver_automation(
     return sent, entry
 
 
+async def _yield_until(done: Callable[[], bool], turns: int) -> bool:
+    """Let the event loop run up to ``turns`` times, until ``done()``; whether it is."""
+    for _ in range(turns):
+        if done():
+            return True
+        await asyncio.sleep(0)
+    return done()
+
+
 @pytest.mark.parametrize(("answer", "fall"), [("AGREE", True), ("DISAGREE", False)])
 async def test_caregiver_answer_labels_the_detection(
     hass: HomeAssistant,
@@ -87,11 +97,7 @@ async def test_caregiver_answer_labels_the_detection(
         await coordinator.async_refresh()
         # The automation now waits for the answer: let it run up to its wait, without
         # block_till_done (which would wait for the answer too).
-        for _ in range(200):
-            if sent:
-                break
-            await asyncio.sleep(0)
-        if sent:
+        if await _yield_until(lambda: bool(sent), 200):
             break
         await asyncio.sleep(0.3)
     for _ in range(50):  # let the run reach its wait_for_trigger

@@ -12,7 +12,13 @@ from custom_components.fall_detection.core.detector import (
     FallEventType,
 )
 from custom_components.fall_detection.core.detector.features import Observation, evidence
-from custom_components.fall_detection.core.geometry import angle_between, spine, tilt_from_vertical
+from custom_components.fall_detection.core.geometry import (
+    angle_between,
+    knee_y,
+    spine,
+    tilt_from_vertical,
+)
+from custom_components.fall_detection.core.types import Person
 from tests.core.synthetic import body, sitting
 
 
@@ -178,3 +184,11 @@ def test_upright_torso_counts_as_down_only_when_the_body_is_foreshortened() -> N
     assert evidence(standing, crouching).down < 0.3
     assert evidence(standing, lying_along_axis).down > 0.9
     assert evidence(standing, lying_along_axis).confidence > 0.5
+
+
+def test_knee_height_is_the_mean_of_the_confident_knees() -> None:
+    person = body((300, 300))  # standing: knees 0.8 torso lengths below the hips
+    assert knee_y(person, 0.2) == pytest.approx(380.0)
+    hidden = person.keypoints.copy()
+    hidden[13:15, 2] = 0.1
+    assert knee_y(Person.from_keypoints(hidden, 0.8), 0.2) is None

@@ -122,6 +122,11 @@ def hip_y(person: Person, min_score: float) -> float | None:
     return _mean_y(person, (L_HIP, R_HIP), min_score)
 
 
+def knee_y(person: Person, min_score: float) -> float | None:
+    """Mean y of the confident knees."""
+    return _mean_y(person, (L_KNEE, R_KNEE), min_score)
+
+
 def shoulder_y(person: Person, min_score: float) -> float | None:
     """Mean y of the confident shoulders."""
     return _mean_y(person, (L_SHOULDER, R_SHOULDER), min_score)

@@ -53,7 +53,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final
 
-from ..geometry import L_ANKLE, L_HIP, L_KNEE, R_ANKLE, R_HIP, R_KNEE
+from ..geometry import L_ANKLE, L_HIP, R_ANKLE, R_HIP, knee_y
 from .ambianic import leaning_angle
 from .features import Evidence, Observation, evidence, ramp
 from .longlie import LYING_TILT, lying
@@ -69,7 +69,7 @@ STAY_FRAMES: Final = 3  # frames lying, at least, for "stayed down"
 STAY_LOOKBACK: Final = 10.0  # seconds before lying in which the upright posture is sought
 OFF_FLOOR_SHARE: Final = 0.2  # at most this share of a lying body on floor cells: on furniture
 STANDING_LEGS: Final = 1.0  # ankles this many (upright) torso lengths below the hips: standing
-ANKLE_SCORE: Final = 0.2
+LEG_SCORE: Final = 0.2  # a knee or ankle scoring above this is confidently seen
 LOWERING_FRAMES: Final = 2  # frames, at least, seen between standing and lying
 STANDING_HIPS: Final = 0.8  # hips within this many torso lengths of the highest: standing
 LEG_SLANT: Final = 0.58  # tan(30 degrees): standing legs are within 30 degrees of vertical
@@ -184,12 +184,10 @@ def seated(obs: Observation) -> bool:
     lengths below the hips (0.2 to 0.4 give the same alerts on the benchmark; 0.5 lost four
     falls of the tune split).
     """
-    kps = obs.person.keypoints
-    knees = kps[[L_KNEE, R_KNEE]]
-    good = knees[knees[:, 2] > ANKLE_SCORE]
-    if obs.hip is None or obs.spine.length <= 0 or not len(good):
+    knees = knee_y(obs.person, LEG_SCORE)
+    if knees is None or obs.hip is None or obs.spine.length <= 0:
         return False
-    return float(good[:, 1].mean()) - obs.hip < SEATED_KNEES * obs.spine.length
+    return knees - obs.hip < SEATED_KNEES * obs.spine.length
 
 
 def bent_seated(obs: Observation) -> bool:
@@ -224,7 +222,7 @@ def legs_standing(obs: Observation, torso: float) -> bool:
     if obs.hip is None or torso <= 0 or not len(hips):
         return False
     ankles = kps[[L_ANKLE, R_ANKLE]]
-    good = ankles[ankles[:, 2] > ANKLE_SCORE]
+    good = ankles[ankles[:, 2] > LEG_SCORE]
     if not len(good):
         return False
     below = float(good[:, 1].mean()) - obs.hip
