@@ -14,21 +14,27 @@ for comparison); then the Ambianic pairs regression table.
 DATASET_DIR may also be one video file with no fall in it (the doorbell clip of
 ../shared/fixtures/negatives): its alerts are false alarms.
 
+--wider K places every frame in the middle of a grey frame K times as wide and tall: the room
+as a camera with K times the resolution and field of view would see it, every person K times
+smaller for the pose model (whose input stays 192 pixels) but with the same pixels.
+
 Usage: .venv/bin/python benchmarks/accuracy.py DATASET_DIR [--model NAME] [--fps N]
        [--no-bursts] [--cost] [--split all|tune|report] [--alerts-json FILE] [--pairs DIR]
-       [--baseline]
+       [--baseline] [--warm-floor] [--wider K]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from common import FIXTURES, MODELS
 from const import DEFAULT_BURSTS, DEFAULT_FPS, DEFAULT_THRESHOLD
 from core.catalog import load_catalog
@@ -37,7 +43,8 @@ from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
 from core.pairs import run_pairs
 from core.pipeline import FramePipeline
-from core.video import frames, replay_video
+from core.video import frames, replay_video, widen
+from PIL import Image
 from views import views, warm_floors
 
 ALERT_THRESHOLD = 0.5
@@ -73,6 +80,15 @@ def read_sequences(folder: Path) -> list[tuple[Labelled, Path, float | None]]:
     return clips
 
 
+def _widen(image: np.ndarray | bytes, factor: float) -> np.ndarray | bytes:
+    """A frame shown ``factor`` times smaller in a grey frame (--wider; ``core.video.widen``)."""
+    if factor <= 1:
+        return image
+    if isinstance(image, bytes):  # a still of an image folder
+        image = np.asarray(Image.open(io.BytesIO(image)).convert("RGB"))
+    return widen(image, factor)
+
+
 @dataclass
 class Cost:
     """Frames analysed and CPU seconds spent, per second of video replayed."""
@@ -105,10 +121,12 @@ def replay(
     *,
     baseline: bool = False,
     floor: FloorModel | None = None,
+    wider: float = 1.0,
 ) -> Replay:
     """Alerts of one clip (of the Ambianic baseline on the biggest person with --baseline).
 
-    ``floor``: the camera's floor as learned before the clip (``--warm-floor``).
+    ``floor``: the camera's floor as learned before the clip (``--warm-floor``); ``wider``:
+    every frame shown that many times smaller in a grey frame (``_widen``).
     """
     config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)  # the integration's default
     pipeline = FramePipeline(engine, config, rate=rate, floor=floor)
@@ -116,6 +134,7 @@ def replay(
     out = Replay()
 
     def analyse(t: float, image: object) -> float:
+        image = _widen(image, wider)  # type: ignore[arg-type]
         start = time.process_time()
         if baseline:
             people = pipeline.estimate(image).people  # type: ignore[arg-type]
@@ -198,6 +217,13 @@ def _arguments() -> argparse.Namespace:
         help="replay each clip with the floor its camera learned from the other clips of its "
         "view (as a camera that has been running), instead of a new camera's empty floor",
     )
+    parser.add_argument(
+        "--wider",
+        type=float,
+        default=1.0,
+        metavar="K",
+        help="show every frame K times smaller in a grey frame (a wider, sharper camera)",
+    )
     return parser.parse_args()
 
 
@@ -234,11 +260,14 @@ def main() -> None:
     )
     detector = "Ambianic baseline" if args.baseline else "fall detector"
     bursts = f", bursts of {rate.burst_fps:g} fps" if rate.adaptive and not args.baseline else ""
-    print(f"{detector}, model {spec.name}, {args.fps:g} fps{bursts}, dataset {args.dataset}")
+    wider = f", frames shown {args.wider:g} x smaller (--wider)" if args.wider > 1 else ""
+    print(f"{detector}, model {spec.name}, {args.fps:g} fps{bursts}, dataset {args.dataset}{wider}")
     print(header)
     clips = _clips(engine, args)
     for clip, path, video_fps, floor in clips:
-        run = replay(engine, path, rate, video_fps, baseline=args.baseline, floor=floor)
+        run = replay(
+            engine, path, rate, video_fps, baseline=args.baseline, floor=floor, wider=args.wider
+        )
         alerts = run.alerts
         alerts_by_clip[clip.seq_id] = [round(t, 3) for t in alerts]
         score = score_clip(clip, alerts)

@@ -13,6 +13,10 @@ For each pose pipeline (today's first) on the chosen backend:
   anyone, and of ``not-fall/`` images wrongly showing one (byte-duplicates counted once).
 - time per frame: median of ``--runs`` on a one-person frame and an empty room.
 
+``--wider K`` shows every post-fall clip's frames K times smaller in a grey frame (as
+``accuracy.py --wider``: a camera with K times the resolution and field of view); the still
+images and timings stay as they are.
+
 Pipelines: ``today`` (the whole frame, retried turned by 90 degrees each way when no torso
 is confident), ``upright`` (the whole frame only) and ``people`` (the default since
 2026-12-03, ``core/people.py``: the whole frame for one tracked person plus a discovery pass
@@ -21,7 +25,7 @@ from frame to frame, so the post-fall frames are run through the detector's trac
 one-person time is for a frame with that person tracked).
 
 Usage: .venv/bin/python benchmarks/pose.py [--backend litert|portable] [--runs 20]
-       [--model NAME] [--pipelines today,upright,people]
+       [--model NAME] [--pipelines today,upright,people] [--wider K]
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from core.people import estimate_people
 from core.pipeline import FramePipeline
 from core.preprocess import Decoded
 from core.types import Box, Person, PoseResult
-from core.video import frames
+from core.video import frames, widen
 
 LYING = 60.0
 MIN_SCORE = 0.11
@@ -77,8 +81,11 @@ def on_faller(person: Person, before: Box) -> bool:
     )
 
 
-def post_fall(make: Callable[[], FramePipeline], use: str) -> tuple[int, int]:
-    """(frames with the faller's torso found lying, post-fall frames) over all fall clips."""
+def post_fall(make: Callable[[], FramePipeline], use: str, wider: float = 1.0) -> tuple[int, int]:
+    """(frames with the faller's torso found lying, post-fall frames) over all fall clips.
+
+    ``wider``: every frame shown that many times smaller in a grey frame (``--wider``).
+    """
     found = total = 0
     for folder in (FIXTURES / "benchmark", FIXTURES / "clips"):
         for clip, path, video_fps in read_sequences(folder):
@@ -86,9 +93,10 @@ def post_fall(make: Callable[[], FramePipeline], use: str) -> tuple[int, int]:
                 continue
             start, end = clip.falls[0]
             pipeline, before = make(), None
-            for t, image in frames(path, FPS, video_fps):
+            for t, still in frames(path, FPS, video_fps):
                 if t > end + AFTER:
                     break
+                image = widen(still, wider) if not isinstance(still, bytes) else still
                 if use == "people":
                     result = pipeline.process(image, t).pose
                 else:
@@ -156,6 +164,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--pipelines", default="today,upright,people")
     parser.add_argument("--model", default=None)
+    parser.add_argument("--wider", type=float, default=1.0, metavar="K")
     args = parser.parse_args()
     catalog = load_catalog()
     spec = catalog.get(args.model or catalog.default)
@@ -172,7 +181,7 @@ def main() -> None:
         def make() -> FramePipeline:
             return FramePipeline(engine)
 
-        found, total = post_fall(make, use)
+        found, total = post_fall(make, use, args.wider)
         fall, not_fall, n_fall, n_not = still_images(make(), use)
         one = timing(make(), use, person, args.runs)
         room = timing(make(), use, empty, args.runs)

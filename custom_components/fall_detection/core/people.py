@@ -24,10 +24,25 @@ The discovery pass runs at most once per ``discover_seconds`` (the caller decide
 pipeline asks for it once per second, so the 5 frames per second of a burst, spent on the
 people already tracked, do not pay for it five times).
 
-With one person in view this costs two passes per frame instead of one. Crops are used only
-with two people or more: for a single person, measured on the same benchmark, cropping
-around the last position changed which clips alerted in both directions and added false
-alarms (see ``benchmarks/README.md``), so one person keeps the whole-frame pass.
+With one person in view this costs two passes per frame instead of one. For one person of
+ordinary size, cropping around the last position changed which clips alerted in both
+directions and added false alarms (see ``benchmarks/README.md``), so they keep the
+whole-frame pass. A *small* one gets a crop instead (``zoom_square``):
+
+- **Zoom on a small person.** The model sees the whole frame at its input size (192 pixels
+  for Lightning), so someone far away in a wide or high-resolution view is a few dozen pixels
+  tall there and their keypoints fall apart, most of all once they are down. When the one
+  tracked person, standing, was less than ``zoom_below`` of the model's input pixels tall
+  (48: a quarter of it), their pass runs on a square crop of the frame ``zoom_grow`` (2) times
+  their size around their last box, at the frame's full resolution; if the crop finds no
+  confident torso, the whole frame as always. The size is their biggest upright box of the
+  last minute, which a fall or one poor frame does not shrink. Measured on the benchmark
+  with every frame placed in a grey frame two or three times as wide and tall (as a camera
+  of that much more resolution and field of view sees the room; ``accuracy.py --wider``):
+  42 and 18 of 82 falls without the zoom, 60 and 69 with it. At the benchmark's own size few
+  people are that small (the far side of the Le2i rooms): one more fall caught, no false
+  alarm added. With a second person in view (``benchmarks/two_people.py``) it costs 4 of 52
+  falls and saves 5 of 26 false alarms.
 """
 
 from __future__ import annotations
@@ -60,6 +75,9 @@ class PeopleConfig:
     new_person_score: float = 0.4
     max_people: int = 4
     discover_seconds: float = 1.0
+    zoom_below: float = 48.0
+    """Model-input pixels: a person standing less tall than this gets a crop (0: never)."""
+    zoom_grow: float = 2.0
 
 
 DEFAULT_PEOPLE: Final = PeopleConfig()
@@ -77,6 +95,23 @@ def crop_square(size: tuple[int, int], box: Box, grow: float) -> Box:
     """The square (frame pixels) centred on ``box``, ``grow`` times its longer side."""
     side = max(box.width, box.height) * grow
     side = max(side, MIN_CROP * min(size), 1.0)
+    x0 = (box.xmin + box.xmax) / 2 - side / 2
+    y0 = (box.ymin + box.ymax) / 2 - side / 2
+    return Box(x0, y0, x0 + side, y0 + side)
+
+
+def zoom_square(
+    size: tuple[int, int], box: Box, upright: float | None, scale: float, cfg: PeopleConfig
+) -> Box | None:
+    """The crop for the one tracked person when they are small for the model (see module).
+
+    ``size``: the frame (width, height); ``box``: the person's last box; ``upright``: the
+    longer side of their biggest upright box (None when never seen upright); ``scale``:
+    model-input pixels per frame pixel on the whole frame. None when no crop is needed.
+    """
+    if upright is None or upright * scale >= cfg.zoom_below:
+        return None
+    side = max(box.width, box.height, upright, MIN_CROP * min(size)) * cfg.zoom_grow
     x0 = (box.xmin + box.xmax) / 2 - side / 2
     y0 = (box.ymin + box.ymax) / 2 - side / 2
     return Box(x0, y0, x0 + side, y0 + side)
@@ -126,10 +161,13 @@ def estimate_people(
     config: PeopleConfig | None = None,
     *,
     discover: bool = True,
+    sizes: Sequence[float | None] = (),
 ) -> PoseResult:
     """Everyone in the frame, given the boxes of the people tracked recently (see module).
 
-    ``discover``: also look for people not tracked yet (the discovery pass).
+    ``discover``: also look for people not tracked yet (the discovery pass). ``sizes``: of
+    the tracked people, in the same order, the longer side of their biggest upright box
+    (None when never seen upright): one person is zoomed on when small (``zoom_square``).
     """
     cfg = config or PeopleConfig()
     width, height = decoded.source_size
@@ -144,12 +182,24 @@ def estimate_people(
             if person is not None and all(person.box.iou(q.box) <= SAME_PERSON_IOU for q in found):
                 found.append(person)
     else:
-        whole = estimate_upright_or_rotated(
-            engine, decoded, min_score, min_score, max_turned_torso=MAX_TURNED_TORSO
-        )
-        if not tracked:
-            return whole
-        found = [p for p in whole.people if spine(p, min_score).score >= min_score]
+        zoomed = None
+        if len(tracked) == 1:
+            spec = engine.spec
+            scale = min(spec.input_width / width, spec.input_height / height)
+            upright = sizes[0] if sizes else None
+            zoom = zoom_square((width, height), tracked[0], upright, scale, cfg)
+            if zoom is not None:
+                crops = (zoom,)
+                zoomed = estimate_in_crop(engine, decoded, zoom, min_score)
+        if zoomed is not None:
+            found = [zoomed]
+        else:
+            whole = estimate_upright_or_rotated(
+                engine, decoded, min_score, min_score, max_turned_torso=MAX_TURNED_TORSO
+            )
+            if not tracked:
+                return whole
+            found = [p for p in whole.people if spine(p, min_score).score >= min_score]
     if discover and (found or len(tracked) >= 2) and len(found) < cfg.max_people:  # noqa: PLR2004
         found += _discover(engine, decoded, found, min_score, cfg)
     return PoseResult(tuple(found), width, height, engine.spec.name, crops=crops)

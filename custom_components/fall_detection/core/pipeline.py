@@ -134,11 +134,17 @@ class FramePipeline:
         """Analyse one frame taken at ``timestamp`` (seconds, any origin)."""
         decoded = self.decode(image)
         if self.people is not None and self.rotate_retry:
-            tracked = self.detector.recent_boxes(timestamp, self.people.recent_seconds)
+            recent = self.detector.recent_people(timestamp, self.people.recent_seconds)
             threshold = self.detector.config.keypoint_threshold
             discover = timestamp - self._discovered >= 0.9 * self.people.discover_seconds
             pose = estimate_people(
-                self.engine, decoded, tracked, threshold, self.people, discover=discover
+                self.engine,
+                decoded,
+                tuple(box for box, _ in recent),
+                threshold,
+                self.people,
+                discover=discover,
+                sizes=tuple(size for _, size in recent),
             )
             if discover or timestamp < self._discovered:  # a clock that went back starts over
                 self._discovered = timestamp

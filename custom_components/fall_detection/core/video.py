@@ -98,6 +98,25 @@ def frames(path: Path, fps: float, video_fps: float | None = None) -> Iterator[F
     return folder_frames(path, fps) if path.is_dir() else video_frames(path, fps, video_fps)
 
 
+WIDER_GREY = 110  # the grey around a frame shown smaller by ``widen``
+
+
+def widen(image: npt.NDArray[np.uint8], factor: float) -> npt.NDArray[np.uint8]:
+    """``image`` in the middle of a grey frame ``factor`` times as wide and tall.
+
+    The room as a camera with ``factor`` times the resolution and field of view would see it:
+    the same pixels, every person ``factor`` times smaller against the whole frame (the
+    benchmarks' ``--wider``, and the tests of the pose stage's zoom).
+    """
+    if factor <= 1:
+        return image
+    height, width = image.shape[:2]
+    canvas = np.full((round(height * factor), round(width * factor), 3), WIDER_GREY, np.uint8)
+    top, left = (canvas.shape[0] - height) // 2, (canvas.shape[1] - width) // 2
+    canvas[top : top + height, left : left + width] = image
+    return canvas
+
+
 def video_jpegs(path: Path, fps: float, width: int | None = None, quality: int = 85) -> list[bytes]:
     """A video as the JPEG stills a camera would serve, ``fps`` apart, optionally ``width`` wide.
 

@@ -109,13 +109,26 @@ class FallDetector:
             (o.timestamp, o.person.keypoints) for o in state.history if end - o.timestamp <= span
         ]
 
-    def recent_boxes(self, timestamp: float, seconds: float) -> tuple[Box, ...]:
-        """The last boxes of the people seen within ``seconds`` before ``timestamp``."""
-        return tuple(
-            track.person.box
-            for track in self.tracker.tracks.values()
-            if timestamp - track.last_seen <= seconds
-        )
+    def recent_people(
+        self, timestamp: float, seconds: float
+    ) -> tuple[tuple[Box, float | None], ...]:
+        """The people seen within ``seconds`` before ``timestamp``: last box and size.
+
+        The size is the longer side of their biggest box in an upright posture over the last
+        ``slow_window_seconds``, which neither a fall nor a poor frame shrinks (None when
+        never seen upright).
+        """
+        people = []
+        for tid, track in self.tracker.tracks.items():
+            if timestamp - track.last_seen > seconds:
+                continue
+            state = self._states.get(tid)
+            uprights = state.uprights if state is not None else ()
+            size = max(
+                (max(o.person.box.width, o.person.box.height) for o in uprights), default=None
+            )
+            people.append((track.person.box, size))
+        return tuple(people)
 
     def busiest_track(self) -> int | None:
         """The track seen most often (the person a "missed fall" report most likely means)."""

@@ -1,0 +1,137 @@
+"""The pose stage zooms on one small person (core/people.py, ``zoom_square``), on real clips."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from custom_components.fall_detection.core.detector import (
+    BURST_FPS,
+    DetectorConfig,
+    FallDetector,
+    RateConfig,
+)
+from custom_components.fall_detection.core.engine import PoseEngine
+from custom_components.fall_detection.core.people import (
+    DEFAULT_PEOPLE,
+    MIN_CROP,
+    PeopleConfig,
+    zoom_square,
+)
+from custom_components.fall_detection.core.pipeline import FramePipeline
+from custom_components.fall_detection.core.types import Box
+from custom_components.fall_detection.core.video import WIDER_GREY, replay_video, widen
+from tests.core.synthetic import body
+from tests.paths import FIXTURES, require
+
+EngineFactory = Callable[[str], PoseEngine]
+LIGHTNING = "movenet_lightning_int8"
+FALL_01 = FIXTURES / "benchmark" / "urfd" / "fall-01-cam0-rgb.mp4"
+FALL_01_LABEL = (2.73, 3.73)  # the dataset's fall start and end (sequences.csv)
+
+
+def test_zoom_square_only_for_a_small_person() -> None:
+    """A crop twice the person's size around their box, only when they are small for the model."""
+    size, scale = (1920, 1440), 0.1  # a 192-pixel model sees the frame at a tenth
+    box = Box(900, 600, 1000, 900)  # 300 tall: 30 model pixels
+    square = zoom_square(size, box, 300.0, scale, DEFAULT_PEOPLE)
+    assert square == Box(650.0, 450.0, 1250.0, 1050.0)
+    # lying, the box is wide; the upright size (never shrunk by the fall) still counts
+    lying = Box(800, 850, 1150, 950)
+    assert zoom_square(size, lying, 300.0, scale, DEFAULT_PEOPLE) == Box(
+        625.0, 550.0, 1325.0, 1250.0
+    )
+    assert zoom_square(size, box, 480.0, scale, DEFAULT_PEOPLE) is None  # 48 pixels: whole frame
+    assert zoom_square(size, box, None, scale, DEFAULT_PEOPLE) is None  # never seen upright
+    assert zoom_square(size, box, 300.0, scale, PeopleConfig(zoom_below=0.0)) is None
+    tiny = zoom_square(size, Box(10, 10, 12, 14), 4.0, scale, DEFAULT_PEOPLE)
+    assert tiny is not None
+    assert tiny.width == pytest.approx(2 * MIN_CROP * 1440)
+
+
+def test_a_persons_size_is_their_biggest_upright_box() -> None:
+    """``recent_people``: the size is not shrunk by a fall or a poor frame; None if never up."""
+    detector = FallDetector()
+    assert detector.recent_people(0.0, 2.0) == ()  # nobody yet
+    standing = body(hip=(300.0, 300.0), torso=100.0)
+    tall = max(standing.box.width, standing.box.height)
+    detector.update((standing,), 0.0)
+    detector.update((body(hip=(300.0, 300.0), torso=80.0),), 1.0)  # smaller, still upright
+    lying = body(hip=(330.0, 420.0), tilt=90.0, torso=100.0)
+    detector.update((lying,), 2.0)
+    ((box, size),) = detector.recent_people(2.0, 2.0)
+    assert box == lying.box
+    assert size == pytest.approx(tall)
+    assert detector.recent_people(30.0, 2.0) == ()  # nobody seen lately
+    lying_only = FallDetector()
+    lying_only.update((body(hip=(330.0, 420.0), tilt=90.0),), 0.0)
+    assert lying_only.recent_people(0.0, 2.0)[0][1] is None  # never seen upright
+
+
+def test_widen_keeps_the_pixels_in_a_grey_frame() -> None:
+    """``widen``: the frame unchanged in the middle, grey around it."""
+    frame = np.arange(4 * 6 * 3, dtype=np.uint8).reshape(4, 6, 3)
+    wide = widen(frame, 3.0)
+    assert wide.shape == (12, 18, 3)
+    assert np.array_equal(wide[4:8, 6:12], frame)
+    assert (wide[:4] == WIDER_GREY).all()
+    assert widen(frame, 1.0) is frame
+
+
+def _replay_wider(engine: PoseEngine, people: PeopleConfig) -> tuple[list[float], int]:
+    """Alerts on UR fall-01 seen 3 x smaller, sampled as the integration does; crops used."""
+    rate = RateConfig(base_fps=1.0, burst_fps=BURST_FPS)
+    pipeline = FramePipeline(engine, DetectorConfig(alert_threshold=0.5), rate=rate, people=people)
+    alerts: list[float] = []
+    zoomed = 0
+
+    def analyse(t: float, frame: np.ndarray) -> float:
+        nonlocal zoomed
+        result = pipeline.process(widen(frame, 3.0), t)
+        zoomed += bool(result.pose.crops)
+        alerts.extend(e.timestamp for e in result.events if e.is_alert)
+        return result.next_interval
+
+    replay_video(require(FALL_01), analyse, 30.0)
+    return alerts, zoomed
+
+
+@pytest.mark.parametrize(
+    ("people", "caught"), [(DEFAULT_PEOPLE, True), (PeopleConfig(zoom_below=0.0), False)]
+)
+def test_a_fall_seen_small_is_caught_with_the_zoom(
+    engine_factory: EngineFactory, people: PeopleConfig, caught: bool
+) -> None:
+    """UR fall-01 in a frame 3 x as wide and tall: found and caught only with the zoom.
+
+    The faller is about 25 model pixels tall there; on the whole frame the pose model loses
+    them on the way down (``benchmarks/accuracy.py --wider 3``: 18 of 82 falls without the
+    zoom, 69 with it).
+    """
+    alerts, zoomed = _replay_wider(engine_factory(LIGHTNING), people)
+    start, end = FALL_01_LABEL
+    assert any(start - 0.5 <= t <= end + 5.0 for t in alerts) is caught
+    assert all(start - 0.5 <= t for t in alerts)  # nothing before the fall
+    assert (zoomed > 0) is caught
+
+
+def test_no_zoom_at_the_clips_own_size(engine_factory: EngineFactory) -> None:
+    """At its own size the faller is big enough for the whole frame: no crop, still caught."""
+    rate = RateConfig(base_fps=1.0, burst_fps=BURST_FPS)
+    pipeline = FramePipeline(
+        engine_factory(LIGHTNING), DetectorConfig(alert_threshold=0.5), rate=rate
+    )
+    crops, alerts = 0, []
+
+    def analyse(t: float, frame: np.ndarray) -> float:
+        nonlocal crops
+        result = pipeline.process(frame, t)
+        crops += len(result.pose.crops)
+        alerts.extend(e.timestamp for e in result.events if e.is_alert)
+        return result.next_interval
+
+    replay_video(require(FALL_01), analyse, 30.0)
+    assert crops == 0
+    assert any(FALL_01_LABEL[0] <= t <= FALL_01_LABEL[1] + 2.0 for t in alerts)
