@@ -17,10 +17,13 @@ DATASET_DIR may also be one video file with no fall in it (the doorbell clip of
 --wider K places every frame in the middle of a grey frame K times as wide and tall: the room
 as a camera with K times the resolution and field of view would see it, every person K times
 smaller for the pose model (whose input stays 192 pixels) but with the same pixels.
+--jpeg Q hands each frame over as a JPEG still of quality Q, the way a camera entity serves
+snapshots to the integration (decoded at reduced size, as there), instead of the video's
+decoded pixels.
 
 Usage: .venv/bin/python benchmarks/accuracy.py DATASET_DIR [--model NAME] [--fps N]
        [--no-bursts] [--cost] [--split all|tune|report] [--alerts-json FILE] [--pairs DIR]
-       [--baseline] [--warm-floor] [--wider K]
+       [--baseline] [--warm-floor] [--wider K] [--jpeg Q]
 """
 
 from __future__ import annotations
@@ -80,13 +83,18 @@ def read_sequences(folder: Path) -> list[tuple[Labelled, Path, float | None]]:
     return clips
 
 
-def _widen(image: np.ndarray | bytes, factor: float) -> np.ndarray | bytes:
-    """A frame shown ``factor`` times smaller in a grey frame (--wider; ``core.video.widen``)."""
-    if factor <= 1:
+def _as_camera(image: np.ndarray | bytes, wider: float, jpeg: int | None) -> np.ndarray | bytes:
+    """A frame as the replay hands it over: ``wider`` (``core.video.widen``), ``jpeg`` quality."""
+    if wider <= 1 and (jpeg is None or isinstance(image, bytes)):
         return image
     if isinstance(image, bytes):  # a still of an image folder
         image = np.asarray(Image.open(io.BytesIO(image)).convert("RGB"))
-    return widen(image, factor)
+    image = widen(image, wider)
+    if jpeg is None:
+        return image
+    out = io.BytesIO()
+    Image.fromarray(image).save(out, "JPEG", quality=jpeg)
+    return out.getvalue()
 
 
 @dataclass
@@ -122,11 +130,12 @@ def replay(
     baseline: bool = False,
     floor: FloorModel | None = None,
     wider: float = 1.0,
+    jpeg: int | None = None,
 ) -> Replay:
     """Alerts of one clip (of the Ambianic baseline on the biggest person with --baseline).
 
-    ``floor``: the camera's floor as learned before the clip (``--warm-floor``); ``wider``:
-    every frame shown that many times smaller in a grey frame (``_widen``).
+    ``floor``: the camera's floor as learned before the clip (``--warm-floor``); ``wider``
+    and ``jpeg``: how each frame is handed over (``_as_camera``).
     """
     config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)  # the integration's default
     pipeline = FramePipeline(engine, config, rate=rate, floor=floor)
@@ -134,7 +143,7 @@ def replay(
     out = Replay()
 
     def analyse(t: float, image: object) -> float:
-        image = _widen(image, wider)  # type: ignore[arg-type]
+        image = _as_camera(image, wider, jpeg)  # type: ignore[arg-type]
         start = time.process_time()
         if baseline:
             people = pipeline.estimate(image).people  # type: ignore[arg-type]
@@ -224,6 +233,12 @@ def _arguments() -> argparse.Namespace:
         metavar="K",
         help="show every frame K times smaller in a grey frame (a wider, sharper camera)",
     )
+    parser.add_argument(
+        "--jpeg",
+        type=int,
+        metavar="Q",
+        help="hand every frame over as a JPEG still of quality Q (as a camera entity serves it)",
+    )
     return parser.parse_args()
 
 
@@ -261,12 +276,20 @@ def main() -> None:
     detector = "Ambianic baseline" if args.baseline else "fall detector"
     bursts = f", bursts of {rate.burst_fps:g} fps" if rate.adaptive and not args.baseline else ""
     wider = f", frames shown {args.wider:g} x smaller (--wider)" if args.wider > 1 else ""
+    wider += f", JPEG stills of quality {args.jpeg}" if args.jpeg else ""
     print(f"{detector}, model {spec.name}, {args.fps:g} fps{bursts}, dataset {args.dataset}{wider}")
     print(header)
     clips = _clips(engine, args)
     for clip, path, video_fps, floor in clips:
         run = replay(
-            engine, path, rate, video_fps, baseline=args.baseline, floor=floor, wider=args.wider
+            engine,
+            path,
+            rate,
+            video_fps,
+            baseline=args.baseline,
+            floor=floor,
+            wider=args.wider,
+            jpeg=args.jpeg,
         )
         alerts = run.alerts
         alerts_by_clip[clip.seq_id] = [round(t, 3) for t in alerts]
