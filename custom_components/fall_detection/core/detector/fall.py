@@ -43,9 +43,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .config import DetectorConfig
-from .events import FallEvent, FallEventType, follow_up, on_floor_event
+from .events import FallEvent, on_floor_event
 from .features import Evidence, Observation, evidence
 from .floor import FloorModel, FloorVerdict
+from .lifecycle import expire, follow, raise_fall, window
 from .longlie import LongLieMonitor, lying
 from .rate import AdaptiveRate, RateConfig
 from .rules import (
@@ -179,13 +180,13 @@ class FallDetector:
         for tid in list(self._states):
             state = self._states[tid]
             if tid not in self.tracker.tracks:
-                events.extend(self._expire(tid, state, timestamp))
+                events.extend(expire(self.config, tid, state, timestamp))
                 del self._states[tid]
             else:
                 lost = alone and tid not in measured
                 if lost and (raised := self._lost(tid, state, timestamp)):
                     events.append(raised)
-                events.extend(self._confirm(tid, state, timestamp, seen=None))
+                events.extend(follow(self.config, tid, state, timestamp, seen=None))
         return events
 
     def reset(self) -> None:
@@ -216,11 +217,11 @@ class FallDetector:
             while past and timestamp - past[0].timestamp > cfg.slow_window_seconds:
                 past.popleft()
         if state.fall is not None:
-            events.extend(self._confirm(track.track_id, state, timestamp, seen=obs))
+            events.extend(follow(cfg, track.track_id, state, timestamp, seen=obs))
         elif timestamp >= state.quiet_until:
             found = self._fall(state, obs, size)
             if found is not None and self._agreed(state, obs):
-                events.append(self._detect(track.track_id, state, obs, *found))
+                events.append(raise_fall(cfg, track.track_id, state, obs, *found))
             elif found is not None:
                 state.pending = (obs, *found)
             else:
@@ -271,7 +272,7 @@ class FallDetector:
         obs, ev, reason = pending
         if timestamp - obs.timestamp > self.config.agree_seconds:
             return None  # not the next frame: too late to count as one
-        return self._detect(track_id, state, obs, ev, reason, timestamp)
+        return raise_fall(self.config, track_id, state, obs, ev, reason, timestamp)
 
     def _verdict(self, obs: Observation, size: tuple[int, int] | None) -> FloorVerdict | None:
         """Where a lying person lies, when the floor is known (else None)."""
@@ -284,18 +285,8 @@ class FallDetector:
         best = self._best_evidence(state, obs)
         if best is None or self.scorer is None:
             return best, "descent"
-        score = self.scorer(list(self._window(state, obs)))
+        score = self.scorer(list(window(self.config, state, obs)))
         return replace(best, confidence=score), "classifier"
-
-    def _window(self, state: TrackState, obs: Observation) -> tuple[tuple[float, FloatArray], ...]:
-        """The person's keypoints over the last ``max_seconds``, ending with ``obs``."""
-        span = self.config.max_seconds
-        earlier = [
-            (o.timestamp, o.person.keypoints)
-            for o in state.history
-            if obs.timestamp - o.timestamp <= span
-        ]
-        return (*earlier, (obs.timestamp, obs.person.keypoints))
 
     def _best_evidence(self, state: TrackState, obs: Observation) -> Evidence | None:
         cfg = self.config
@@ -308,54 +299,3 @@ class FallDetector:
             if best is None or ev.confidence > best.confidence:
                 best = ev
         return best
-
-    def _detect(
-        self,
-        track_id: int,
-        state: TrackState,
-        obs: Observation,
-        ev: Evidence,
-        reason: str,
-        timestamp: float | None = None,
-    ) -> FallEvent:
-        sequence = self._window(state, obs)
-        event = FallEvent(
-            FallEventType.DETECTED,
-            track_id,
-            obs.timestamp if timestamp is None else timestamp,
-            ev.confidence,
-            ev.leaning_angle,
-            obs.person.box,
-            obs.person,
-            reason,
-            obs.timestamp,
-            sequence,
-        )
-        state.fall, state.fall_reference, state.confirmed = event, ev.reference, False
-        state.quiet_until = obs.timestamp + self.config.cooldown_seconds
-        state.low_since = state.pending = None
-        return event
-
-    def _confirm(
-        self, track_id: int, state: TrackState, timestamp: float, seen: Observation | None
-    ) -> list[FallEvent]:
-        fall = state.fall
-        if fall is None:
-            return []
-        reference = state.fall_reference
-        if seen is not None and reference is not None and seen.back_up(reference):
-            state.fall = state.fall_reference = None
-            state.quiet_until = min(state.quiet_until, timestamp + self.config.min_seconds)
-            return [follow_up(fall, FallEventType.DISMISSED, track_id, timestamp, seen)]
-        if not state.confirmed and timestamp - fall.timestamp >= self.config.confirm_seconds:
-            state.confirmed = True
-            return [follow_up(fall, FallEventType.CONFIRMED, track_id, timestamp, seen)]
-        return []
-
-    def _expire(self, track_id: int, state: TrackState, timestamp: float) -> list[FallEvent]:
-        """Close a vanished track: a pending fall is confirmed (a person down may be hidden)."""
-        events = self._confirm(track_id, state, timestamp, seen=None)
-        fall = state.fall
-        if fall is not None and not state.confirmed:
-            events.append(follow_up(fall, FallEventType.CONFIRMED, track_id, timestamp, None))
-        return events
