@@ -91,13 +91,16 @@ def _to_source(person: Person, x0: float, y0: float, scale: float) -> Person:
     return Person.from_keypoints(kps, person.score)
 
 
-def crop_square(size: tuple[int, int], box: Box, grow: float) -> Box:
-    """The square (frame pixels) centred on ``box``, ``grow`` times its longer side."""
-    side = max(box.width, box.height) * grow
-    side = max(side, MIN_CROP * min(size), 1.0)
+def _centred(box: Box, side: float) -> Box:
+    """The square of ``side`` (frame pixels) centred on ``box``."""
     x0 = (box.xmin + box.xmax) / 2 - side / 2
     y0 = (box.ymin + box.ymax) / 2 - side / 2
     return Box(x0, y0, x0 + side, y0 + side)
+
+
+def crop_square(size: tuple[int, int], box: Box, grow: float) -> Box:
+    """The square (frame pixels) centred on ``box``, ``grow`` times its longer side."""
+    return _centred(box, max(max(box.width, box.height) * grow, MIN_CROP * min(size), 1.0))
 
 
 def zoom_square(
@@ -111,10 +114,7 @@ def zoom_square(
     """
     if upright is None or upright * scale >= cfg.zoom_below:
         return None
-    side = max(box.width, box.height, upright, MIN_CROP * min(size)) * cfg.zoom_grow
-    x0 = (box.xmin + box.xmax) / 2 - side / 2
-    y0 = (box.ymin + box.ymax) / 2 - side / 2
-    return Box(x0, y0, x0 + side, y0 + side)
+    return _centred(box, max(box.width, box.height, upright, MIN_CROP * min(size)) * cfg.zoom_grow)
 
 
 def crop_around(decoded: Decoded, square: Box) -> tuple[Decoded, float]:
