@@ -83,7 +83,7 @@ def read_sequences(folder: Path) -> list[tuple[Labelled, Path, float | None]]:
     return clips
 
 
-def _as_camera(image: np.ndarray | bytes, wider: float, jpeg: int | None) -> np.ndarray | bytes:
+def as_camera(image: np.ndarray | bytes, wider: float, jpeg: int | None) -> np.ndarray | bytes:
     """A frame as the replay hands it over: ``wider`` (``core.video.widen``), ``jpeg`` quality."""
     if wider <= 1 and (jpeg is None or isinstance(image, bytes)):
         return image
@@ -135,7 +135,7 @@ def replay(
     """Alerts of one clip (of the Ambianic baseline on the biggest person with --baseline).
 
     ``floor``: the camera's floor as learned before the clip (``--warm-floor``); ``wider``
-    and ``jpeg``: how each frame is handed over (``_as_camera``).
+    and ``jpeg``: how each frame is handed over (``as_camera``).
     """
     config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)  # the integration's default
     pipeline = FramePipeline(engine, config, rate=rate, floor=floor)
@@ -143,7 +143,7 @@ def replay(
     out = Replay()
 
     def analyse(t: float, image: object) -> float:
-        image = _as_camera(image, wider, jpeg)  # type: ignore[arg-type]
+        image = as_camera(image, wider, jpeg)  # type: ignore[arg-type]
         start = time.process_time()
         if baseline:
             people = pipeline.estimate(image).people  # type: ignore[arg-type]

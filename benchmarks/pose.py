@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from accuracy import read_sequences
+from accuracy import as_camera, read_sequences
 from common import FIXTURES, MODELS
 from core.backends import BackendKind
 from core.catalog import load_catalog
@@ -47,7 +47,7 @@ from core.people import estimate_people
 from core.pipeline import FramePipeline
 from core.preprocess import Decoded
 from core.types import Box, Person, PoseResult
-from core.video import frames, widen
+from core.video import frames
 
 LYING = 60.0
 MIN_SCORE = 0.11
@@ -96,7 +96,7 @@ def post_fall(make: Callable[[], FramePipeline], use: str, wider: float = 1.0) -
             for t, still in frames(path, FPS, video_fps):
                 if t > end + AFTER:
                     break
-                image = widen(still, wider) if not isinstance(still, bytes) else still
+                image = as_camera(still, wider, None)
                 if use == "people":
                     result = pipeline.process(image, t).pose
                 else:

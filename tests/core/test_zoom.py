@@ -80,22 +80,25 @@ def test_widen_keeps_the_pixels_in_a_grey_frame() -> None:
     assert widen(frame, 1.0) is frame
 
 
-def _replay_wider(engine: PoseEngine, people: PeopleConfig) -> tuple[list[float], int]:
-    """Alerts on UR fall-01 seen 3 x smaller, sampled as the integration does; crops used."""
+def _replay(engine: PoseEngine, people: PeopleConfig, wider: float) -> tuple[list[float], int]:
+    """Alerts on UR fall-01 shown ``wider`` x smaller, and the frames analysed with a crop.
+
+    Sampled as the integration samples a camera (1 fps with bursts).
+    """
     rate = RateConfig(base_fps=1.0, burst_fps=BURST_FPS)
     pipeline = FramePipeline(engine, DetectorConfig(alert_threshold=0.5), rate=rate, people=people)
     alerts: list[float] = []
-    zoomed = 0
+    cropped = 0
 
     def analyse(t: float, frame: np.ndarray) -> float:
-        nonlocal zoomed
-        result = pipeline.process(widen(frame, 3.0), t)
-        zoomed += bool(result.pose.crops)
+        nonlocal cropped
+        result = pipeline.process(widen(frame, wider), t)
+        cropped += bool(result.pose.crops)
         alerts.extend(e.timestamp for e in result.events if e.is_alert)
         return result.next_interval
 
     replay_video(require(FALL_01), analyse, 30.0)
-    return alerts, zoomed
+    return alerts, cropped
 
 
 @pytest.mark.parametrize(
@@ -110,7 +113,7 @@ def test_a_fall_seen_small_is_caught_with_the_zoom(
     them on the way down (``benchmarks/accuracy.py --wider 3``: 18 of 82 falls without the
     zoom, 69 with it).
     """
-    alerts, zoomed = _replay_wider(engine_factory(LIGHTNING), people)
+    alerts, zoomed = _replay(engine_factory(LIGHTNING), people, 3.0)
     start, end = FALL_01_LABEL
     assert any(start - 0.5 <= t <= end + 5.0 for t in alerts) is caught
     assert all(start - 0.5 <= t for t in alerts)  # nothing before the fall
@@ -119,19 +122,6 @@ def test_a_fall_seen_small_is_caught_with_the_zoom(
 
 def test_no_zoom_at_the_clips_own_size(engine_factory: EngineFactory) -> None:
     """At its own size the faller is big enough for the whole frame: no crop, still caught."""
-    rate = RateConfig(base_fps=1.0, burst_fps=BURST_FPS)
-    pipeline = FramePipeline(
-        engine_factory(LIGHTNING), DetectorConfig(alert_threshold=0.5), rate=rate
-    )
-    crops, alerts = 0, []
-
-    def analyse(t: float, frame: np.ndarray) -> float:
-        nonlocal crops
-        result = pipeline.process(frame, t)
-        crops += len(result.pose.crops)
-        alerts.extend(e.timestamp for e in result.events if e.is_alert)
-        return result.next_interval
-
-    replay_video(require(FALL_01), analyse, 30.0)
-    assert crops == 0
+    alerts, cropped = _replay(engine_factory(LIGHTNING), DEFAULT_PEOPLE, 1.0)
+    assert cropped == 0
     assert any(FALL_01_LABEL[0] <= t <= FALL_01_LABEL[1] + 2.0 for t in alerts)
