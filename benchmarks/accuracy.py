@@ -20,10 +20,14 @@ smaller for the pose model (whose input stays 192 pixels) but with the same pixe
 --jpeg Q hands each frame over as a JPEG still of quality Q, the way a camera entity serves
 snapshots to the integration (decoded at reduced size, as there), instead of the video's
 decoded pixels.
+--phase S holds the second analysed frame back by S seconds (0 to 1 / --fps), which shifts
+every later one: the same clips sampled at another moment of the camera loop. The integration
+samples a camera at whatever moment it was set up, so a fall can leave its frames anywhere;
+one phase alone flatters or harms a detector by luck (see README.md, "phases").
 
 Usage: .venv/bin/python benchmarks/accuracy.py DATASET_DIR [--model NAME] [--fps N]
        [--no-bursts] [--cost] [--split all|tune|report] [--alerts-json FILE] [--pairs DIR]
-       [--baseline] [--warm-floor] [--wider K] [--jpeg Q]
+       [--baseline] [--warm-floor] [--wider K] [--jpeg Q] [--phase S]
 """
 
 from __future__ import annotations
@@ -131,11 +135,13 @@ def replay(
     floor: FloorModel | None = None,
     wider: float = 1.0,
     jpeg: int | None = None,
+    phase: float = 0.0,
 ) -> Replay:
     """Alerts of one clip (of the Ambianic baseline on the biggest person with --baseline).
 
     ``floor``: the camera's floor as learned before the clip (``--warm-floor``); ``wider``
-    and ``jpeg``: how each frame is handed over (``as_camera``).
+    and ``jpeg``: how each frame is handed over (``as_camera``); ``phase``: the second frame
+    held back by that many seconds (``core.video.replay_frames``).
     """
     config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)  # the integration's default
     pipeline = FramePipeline(engine, config, rate=rate, floor=floor)
@@ -166,7 +172,7 @@ def replay(
             out.frames += 1
         out.seconds += 1.0 / rate.base_fps
     else:
-        out.frames = replay_video(path, analyse, video_fps)
+        out.frames = replay_video(path, analyse, video_fps, delay=phase)
         out.seconds += 1.0 / (video_fps or 30.0)
     return out
 
@@ -239,6 +245,13 @@ def _arguments() -> argparse.Namespace:
         metavar="Q",
         help="hand every frame over as a JPEG still of quality Q (as a camera entity serves it)",
     )
+    parser.add_argument(
+        "--phase",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="hold the second analysed frame back by S seconds (another phase of the camera loop)",
+    )
     return parser.parse_args()
 
 
@@ -277,6 +290,7 @@ def main() -> None:
     bursts = f", bursts of {rate.burst_fps:g} fps" if rate.adaptive and not args.baseline else ""
     wider = f", frames shown {args.wider:g} x smaller (--wider)" if args.wider > 1 else ""
     wider += f", JPEG stills of quality {args.jpeg}" if args.jpeg else ""
+    wider += f", phase {args.phase:g} s" if args.phase else ""
     print(f"{detector}, model {spec.name}, {args.fps:g} fps{bursts}, dataset {args.dataset}{wider}")
     print(header)
     clips = _clips(engine, args)
@@ -290,6 +304,7 @@ def main() -> None:
             floor=floor,
             wider=args.wider,
             jpeg=args.jpeg,
+            phase=args.phase,
         )
         alerts = run.alerts
         alerts_by_clip[clip.seq_id] = [round(t, 3) for t in alerts]

@@ -34,9 +34,17 @@ class Replayed:
 
 
 def replay_clip(
-    engine: PoseEngine, clip: Path, video_fps: float, rate: RateConfig = DEFAULT_RATE
+    engine: PoseEngine,
+    clip: Path,
+    video_fps: float,
+    rate: RateConfig = DEFAULT_RATE,
+    delay: float = 0.0,
 ) -> Replayed:
-    """Replay ``clip`` through a fresh pipeline at ``rate`` (the integration's defaults)."""
+    """Replay ``clip`` through a fresh pipeline at ``rate`` (the integration's defaults).
+
+    ``delay``: the second frame held back by that many seconds (another phase of the camera
+    loop, ``core.video.replay_frames``).
+    """
     pipeline = FramePipeline(engine, rate=rate)
     out = Replayed()
 
@@ -48,5 +56,5 @@ def replay_clip(
         out.intervals.append(result.next_interval)
         return result.next_interval
 
-    replay_video(clip, analyse, video_fps)
+    replay_video(clip, analyse, video_fps, delay)
     return out

@@ -12,6 +12,7 @@ from custom_components.fall_detection.core.detector import (
     RateConfig,
 )
 from custom_components.fall_detection.core.engine import PoseEngine
+from custom_components.fall_detection.core.video import replay_frames
 from tests.core.replay import replay_clip
 from tests.core.synthetic import body
 from tests.paths import FIXTURES, require
@@ -73,6 +74,20 @@ def test_replay_asks_for_frames_as_the_detector_wants(engine_factory: EngineFact
     assert alerts["fixed"]
     assert alerts["bursts"]
     assert min(alerts["bursts"]) <= min(alerts["fixed"])  # never later than at 1 fps
+
+
+def test_a_replay_at_another_phase_holds_the_second_frame_back() -> None:
+    """``delay`` shifts every frame after the first: the camera loop started at another moment."""
+    frames = [(i / 30.0, i) for i in range(100)]  # 3.3 s of a 30 fps video
+    for delay, expected in ((0.0, [0.0, 1.0, 2.0, 3.0]), (0.5, [0.0, 1.5, 2.5])):
+        times: list[float] = []
+
+        def analyse(t: float, _frame: int, times: list[float] = times) -> float:
+            times.append(t)
+            return 1.0
+
+        assert replay_frames(frames, analyse, delay) == len(expected)
+        assert np.allclose(times, expected, atol=0.02)
 
 
 def _burst_then(detector: FallDetector, after: list[tuple[float, object]]) -> list[float]:

@@ -51,18 +51,22 @@ def video_frames(path: Path, fps: float, video_fps: float | None = None) -> Iter
 
 
 def replay_frames[T](
-    frames: Iterable[tuple[float, T]], analyse: Callable[[float, T], float]
+    frames: Iterable[tuple[float, T]],
+    analyse: Callable[[float, T], float],
+    delay: float = 0.0,
 ) -> int:
     """Hand each ``(seconds, frame)`` to ``analyse`` when it is due, as a camera loop would.
 
     ``analyse(seconds, frame)`` returns the seconds until it wants the next frame (the
-    adaptive rate); frames before that are skipped. Returns the frames analysed.
+    adaptive rate); frames before that are skipped. ``delay`` holds the second frame back
+    by that many seconds, which shifts every later one: the same clip sampled at another
+    phase of the camera loop. Returns the frames analysed.
     """
     analysed, due = 0, 0.0
     for t, frame in frames:
         if t + 1e-9 < due:
             continue
-        due = t + analyse(t, frame)
+        due = t + analyse(t, frame) + (delay if analysed == 0 else 0.0)
         analysed += 1
     return analysed
 
@@ -71,8 +75,9 @@ def replay_video(
     path: Path,
     analyse: Callable[[float, npt.NDArray[np.uint8]], float],
     video_fps: float | None = None,
+    delay: float = 0.0,
 ) -> int:
-    """Replay a video file with ``replay_frames``; frames analysed.
+    """Replay a video file with ``replay_frames`` (and its ``delay``); frames analysed.
 
     Frames that are not due are decoded but never converted to RGB.
     """
@@ -81,7 +86,7 @@ def replay_video(
         stream = container.streams.video[0]
         rate = video_fps or float(stream.average_rate or 0) or 30.0
         decoded = ((index / rate, f) for index, f in enumerate(container.decode(stream)))
-        return replay_frames(decoded, lambda t, f: analyse(t, f.to_ndarray(format="rgb24")))
+        return replay_frames(decoded, lambda t, f: analyse(t, f.to_ndarray(format="rgb24")), delay)
     finally:
         container.close()
 
