@@ -103,6 +103,44 @@ def test_getting_down_on_purpose_is_not_a_fall() -> None:
     assert _alerts([*STANDING, (2.5, sitting((300, 400))), (3.0, LYING)]) == ["descent"]
 
 
+def test_getting_down_watched_at_the_burst_rate_is_not_a_fall() -> None:
+    """Four frames half-way over 1.8 s to lying (a burst's view of a lowering): on purpose."""
+    half_way = body((300, 380), tilt=50)
+    way_down = [(2.4 + 0.4 * i, half_way) for i in range(4)]  # 2.4 ... 3.6
+    assert _alerts([*STANDING, *way_down, (3.8, LYING), (4.0, LYING)]) == []
+    # Three frames half-way and lying 1.6 s after standing: what a fall leaves at 5 fps.
+    assert _alerts([*STANDING, *way_down[:3], (3.6, LYING), (3.8, LYING)]) == ["descent"]
+
+
+@pytest.mark.parametrize(
+    ("name", "phase"),
+    [("adl-35-cam0-rgb.mp4", 0.0), ("adl-31-cam0-rgb.mp4", 0.25), ("adl-01-cam0-rgb.mp4", 0.5)],
+)
+def test_real_lowerings_watched_in_a_burst_are_not_falls(
+    engine_factory: EngineFactory, name: str, phase: float
+) -> None:
+    """UR clips of getting down on the floor or crouching (tune split), watched by a burst.
+
+    Each at a frame phase where the burst saw the whole way down: four frames or more half-way,
+    over 1.8-2 s.
+    """
+    clip = require(FIXTURES / "benchmark" / "urfd" / name)
+    engine = engine_factory("movenet_lightning_int8")
+    assert replay_clip(engine, clip, 30.0, delay=phase).alerts == []
+
+
+def test_a_fall_onto_the_seat_then_sitting_dazed_is_a_fall(engine_factory: EngineFactory) -> None:
+    """GMDCSA Subject1_fall_14: down hard onto the backside, then sitting dazed, head low.
+
+    A burst sees them sitting for a second before they lie back: never lying within it, so no
+    lowering on purpose.
+    """
+    clip = require(FIXTURES / "clips" / "Subject1_fall_14.mp4")
+    alerts = replay_clip(engine_factory("movenet_lightning_int8"), clip, 29.663).alerts
+    assert [e.reason for e in alerts] == ["descent"]
+    assert alerts[0].timestamp < 3.0
+
+
 def test_a_fall_from_a_chair_after_sitting_a_while_is_a_fall() -> None:
     """Sat down, sat for 4 s and more (settled), then fell: judged from the sitting."""
     seated = [(3.0 + 0.5 * i, sitting((300, 400))) for i in range(11)]  # 3.0 ... 8.0
