@@ -236,6 +236,22 @@ def test_a_real_fall_away_from_a_ceiling_camera_at_the_defaults(
     assert 1.88 - 0.5 <= events[0].timestamp <= 2.88 + 5.0
 
 
+def test_a_real_fall_away_from_a_ceiling_camera_feet_towards_it(
+    engine_factory: EngineFactory,
+) -> None:
+    """Le2i Coffee_room_01_video_14 (fall 2.04-3 s): lying with the feet towards the camera.
+
+    The ankles show well below the hips, as a standing person's would, measured against the
+    torso of the upright frame the torso turned from (the person walking away from the camera,
+    shrinking); against the longest upright torso of the seconds before, the least
+    foreshortened, they do not stand.
+    """
+    clip = require(FIXTURES / "benchmark" / "le2i" / "Coffee_room_01_video_14.mp4")
+    events = replay_clip(engine_factory("movenet_lightning_int8"), clip, 25.0).alerts
+    assert [e.reason for e in events] == ["stayed_down"]
+    assert 2.04 - 0.5 <= events[0].timestamp <= 3.0 + 5.0
+
+
 SIZE = (640, 480)
 
 
