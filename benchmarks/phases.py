@@ -1,0 +1,76 @@
+"""Fall detection at several phases of the camera loop: how much of a score is luck.
+
+The integration samples a camera from whatever moment it was set up, so where a fall's
+analysed frames land is luck: a fall caught with the frames at 0, 1, 2 ... s can be missed
+with the frames at 0.5, 1.5, 2.5 ... s, and an everyday clip silent at one phase can raise
+a false alarm at another. This replays every clip of DATASET_DIR as ``accuracy.py`` does
+(the integration's defaults) at ``--phases`` N phases: the second frame held back by 0,
+1/N, 2/N ... of the base interval (``accuracy.py --phase``). It prints falls caught and
+false alarms per phase, for all clips and the tuning and reporting splits, and their sum:
+the number a change to the detector is judged by (see README.md, session 9), since one
+phase alone flatters or harms it by a few clips.
+
+Usage: .venv/bin/python benchmarks/phases.py DATASET_DIR [--phases 4] [--model NAME]
+       [--alerts-json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from accuracy import in_split, read_sequences, replay
+from common import MODELS
+from const import DEFAULT_BURSTS, DEFAULT_FPS
+from core.catalog import load_catalog
+from core.detector import BURST_FPS, RateConfig
+from core.engine import PoseEngine
+from core.evaluation import Score, score_clip
+
+SPLITS = ("all", "tune", "report")
+
+
+def _cell(score: Score) -> str:
+    return f"{score.detected}/{score.falls}, {score.false_alarms}"
+
+
+def main() -> None:
+    """Run and print."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("dataset", type=Path)
+    parser.add_argument("--phases", type=int, default=4, help="phases, evenly spread over 1 s")
+    parser.add_argument("--model", default=load_catalog().default)
+    parser.add_argument("--alerts-json", type=Path, help="write each phase's alerts here")
+    args = parser.parse_args()
+
+    spec = load_catalog().get(args.model)
+    engine = PoseEngine.load(spec, MODELS / spec.file)
+    rate = RateConfig(base_fps=DEFAULT_FPS, burst_fps=BURST_FPS if DEFAULT_BURSTS else 0.0)
+    clips = read_sequences(args.dataset)
+    # The tuning and reporting split exist on ../shared/fixtures/benchmark only.
+    splits = SPLITS if any(in_split(c.seq_id, "tune") for c, _, _ in clips) else SPLITS[:1]
+    phases = [i / (args.phases * rate.base_fps) for i in range(args.phases)]
+    print(f"fall detector, model {spec.name}, defaults, dataset {args.dataset}")
+    print(f"{'phase':>7}  " + "  ".join(f"{split + ': falls, false':>22}" for split in splits))
+    totals = {split: Score() for split in splits}
+    alerts: dict[str, dict[str, list[float]]] = {}
+    for phase in phases:
+        scores = {split: Score() for split in splits}
+        alerts[f"{phase:g}"] = {}
+        for clip, path, video_fps in clips:
+            run = replay(engine, path, rate, video_fps, phase=phase)
+            alerts[f"{phase:g}"][clip.seq_id] = [round(t, 3) for t in run.alerts]
+            score = score_clip(clip, run.alerts)
+            for split in splits:
+                if in_split(clip.seq_id, split):
+                    scores[split].add(score)
+                    totals[split].add(score)
+        print(f"{phase:6.2f}s  " + "  ".join(f"{_cell(scores[s]):>22}" for s in splits))
+    print(f"{'sum':>7}  " + "  ".join(f"{_cell(totals[s]):>22}" for s in splits))
+    if args.alerts_json:
+        args.alerts_json.write_text(json.dumps(alerts, indent=1))
+
+
+if __name__ == "__main__":
+    main()
