@@ -101,8 +101,33 @@ def run_develop(tmp_path: Path, ha: str = "current") -> Iterator[tuple[str, Path
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            pytest.fail("scripts/develop did not stop on Ctrl-C within 60 s")
+            left = _kill_home_assistant(config)
+            pytest.fail(f"scripts/develop did not stop on Ctrl-C within 60 s ({left} left behind)")
     assert not _port_open(port), "Home Assistant still listening after Ctrl-C"
+
+
+def _kill_home_assistant(config: Path) -> int:
+    """Kill what still runs on ``config`` (scripts/develop starts it in a session of its own).
+
+    After a failed Ctrl-C the script's own process group is gone, but Home Assistant is not
+    in it; left running it would load every later test. Returns how many were killed.
+    """
+    marker = str(config).encode()
+    killed = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker not in (entry / "cmdline").read_bytes():
+                continue
+            group = os.getpgid(int(entry.name))
+            if group == os.getpgrp():
+                continue  # never the test's own process group
+            os.killpg(group, signal.SIGKILL)
+            killed += 1
+        except (OSError, ProcessLookupError):
+            continue  # gone meanwhile, or not ours to read
+    return killed
 
 
 def log_problems(config: Path, levels: tuple[str, ...] = (" ERROR ",)) -> list[str]:
