@@ -39,13 +39,16 @@ def replay_clip(
     video_fps: float,
     rate: RateConfig = DEFAULT_RATE,
     delay: float = 0.0,
+    *,
+    second_opinion: bool = True,
 ) -> Replayed:
     """Replay ``clip`` through a fresh pipeline at ``rate`` (the integration's defaults).
 
     ``delay``: the second frame held back by that many seconds (another phase of the camera
-    loop, ``core.video.replay_frames``).
+    loop, ``core.video.replay_frames``); ``second_opinion``: the pipeline's mirrored second
+    reading before a fall is raised (on by default, as in the integration).
     """
-    pipeline = FramePipeline(engine, rate=rate)
+    pipeline = FramePipeline(engine, rate=rate, second_opinion=second_opinion)
     out = Replayed()
 
     def analyse(t: float, image: np.ndarray) -> float:

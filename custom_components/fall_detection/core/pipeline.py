@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from .detector import DetectorConfig, FallDetector, FallEvent, FloorModel, RateConfig
+from .mirror import mirrored_reading
 from .people import DEFAULT_PEOPLE, PeopleConfig, estimate_people
 from .preprocess import Decoded, ImageInput, open_image
 from .render import render
@@ -89,6 +90,7 @@ class FramePipeline:
         floor: FloorModel | None = None,
         rate: RateConfig | None = None,
         people: PeopleConfig | None = DEFAULT_PEOPLE,
+        second_opinion: bool = True,
     ) -> None:
         """Wrap ``engine`` with a fresh detector.
 
@@ -99,7 +101,8 @@ class FramePipeline:
         ``people``: how a single-pose model follows several people (``people``); None
         for the whole frame only (also what multi-person models always use).
         ``rotate_retry`` False: one upright pass on the whole frame and nothing more (no
-        turned retry, no people module).
+        turned retry, no people module). ``second_opinion``: read a person again on the
+        mirrored view before a fall seen in one frame is raised (``core.mirror``).
         """
         if camera_rotation not in CAMERA_ROTATIONS:
             raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")
@@ -108,6 +111,7 @@ class FramePipeline:
         self.rotate_retry = rotate_retry
         self.camera_rotation = camera_rotation
         self.people = None if engine.spec.multi_person else people
+        self.second_opinion = second_opinion
         self._discovered = float("-inf")  # when the last discovery pass ran
 
     def decode(self, image: ImageInput) -> Decoded:
@@ -150,7 +154,17 @@ class FramePipeline:
                 self._discovered = timestamp
         else:
             pose = self.estimate(decoded)
-        events = self.detector.update(pose.people, timestamp, decoded.source_size)
+        threshold = self.detector.config.keypoint_threshold
+
+        def second_opinion(person: Person) -> Person | None:
+            return mirrored_reading(self.engine, decoded, person, threshold, pose.crops)
+
+        events = self.detector.update(
+            pose.people,
+            timestamp,
+            decoded.source_size,
+            second_opinion if self.second_opinion else None,
+        )
         return FrameResult(
             timestamp,
             pose,

@@ -57,6 +57,7 @@ from .rules import (
     slow_fall,
     stayed_down,
 )
+from .second import SecondOpinion, confirmed
 from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ class FallDetector:
         """Seconds until the next frame should be analysed, as of the last update."""
         self._states: dict[int, TrackState] = {}
         self._burst_frame = False
+        self._second: SecondOpinion | None = None  # this frame's second reading (``update``)
         self.last_tracks: tuple[tuple[int, Person], ...] = ()
         """The people of the last update with their track ids."""
 
@@ -146,13 +148,17 @@ class FallDetector:
         people: tuple[Person, ...],
         timestamp: float,
         frame_size: tuple[int, int] | None = None,
+        second_opinion: SecondOpinion | None = None,
     ) -> list[FallEvent]:
         """Feed one frame (possibly empty); return the events it produced.
 
         ``frame_size`` (width, height of the image the keypoints are in) lets the
         floor model learn and judge; without it there is no long lie.
+        ``second_opinion``: reads a person of this frame again (mirrored, ``core.mirror``)
+        before a descent is raised (``second``); without it one reading decides.
         """
         cfg = self.config
+        self._second = second_opinion
         events: list[FallEvent] = []
         seen: list[tuple[int, Observation]] = []
         pairs: list[tuple[Observation, Observation]] = []
@@ -220,6 +226,8 @@ class FallDetector:
             events.extend(follow(cfg, track.track_id, state, timestamp, seen=obs))
         elif timestamp >= state.quiet_until:
             found = self._fall(state, obs, size)
+            if found is not None and not self._stands(state, obs, found[1]):
+                found = None  # the mirrored reading shows no fall (``second``)
             if found is not None and self._agreed(state, obs):
                 events.append(raise_fall(cfg, track.track_id, state, obs, *found))
             elif found is not None:
@@ -253,6 +261,13 @@ class FallDetector:
         if (rolled := rolled_off(cfg, state, obs, self._verdict(obs, size))) is not None:
             return rolled, "from_furniture"
         return None
+
+    def _stands(self, state: TrackState, obs: Observation, reason: str) -> bool:
+        """Whether a fall seen in ``obs`` stands against a second reading of the frame."""
+        if reason != "descent" or self._second is None:
+            return True
+        second = self._second(obs.person)
+        return confirmed(self.config, obs, second, lambda o: self._descent(state, o)[0])
 
     def _agreed(self, state: TrackState, obs: Observation) -> bool:
         """Whether a fall seen in ``obs`` may be raised now (see the module: bursts need two)."""

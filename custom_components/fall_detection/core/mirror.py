@@ -1,0 +1,82 @@
+"""A second reading of one person: the same view, mirrored left to right.
+
+MoveNet is not mirror-symmetric: on a mirrored frame it places the keypoints of the same
+body a little differently, and a misreading (a seated person's shoulders found beside the
+hips, so the torso "lies") is seldom repeated there, while a body that really lies reads
+lying both ways. The detector asks for this second reading before it raises a fall seen
+in one frame (``detector.fall``); it costs one more inference, only then.
+
+The view is the one the person was found in: the crop around them when the people stage
+cut one for them (``PoseResult.crops``: a small person's zoom, or one crop per person when
+several are tracked), else the whole frame. A mirrored whole frame would look for a small
+person at the model's whole-frame scale, where the zoom had found them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from PIL import Image
+
+from .people import crop_around
+from .preprocess import Decoded
+from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
+from .types import KEYPOINT_NAMES, Box, Person
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .engine import PoseEngine
+
+
+def _mirror_name(name: str) -> str:
+    if name.startswith("left_"):
+        return "right_" + name.removeprefix("left_")
+    if name.startswith("right_"):
+        return "left_" + name.removeprefix("right_")
+    return name
+
+
+# Keypoint i of a mirrored body is keypoint MIRRORED[i] of the original (left <-> right).
+MIRRORED: Final = [KEYPOINT_NAMES.index(_mirror_name(n)) for n in KEYPOINT_NAMES]
+SAME_PERSON_IOU: Final = 0.1  # the mirrored reading must overlap the person's box this much
+
+
+def _view(box: Box, crops: Sequence[Box]) -> Box | None:
+    """The crop that holds ``box``'s centre, if any (None: the whole frame)."""
+    cx, cy = (box.xmin + box.xmax) / 2, (box.ymin + box.ymax) / 2
+    return next(
+        (c for c in crops if c.xmin <= cx <= c.xmax and c.ymin <= cy <= c.ymax),
+        None,
+    )
+
+
+def mirrored_reading(
+    engine: PoseEngine,
+    decoded: Decoded,
+    person: Person,
+    min_score: float,
+    crops: Sequence[Box] = (),
+) -> Person | None:
+    """``person`` read again on their view mirrored, in frame pixels; None if not found there."""
+    square = _view(person.box, crops)
+    if square is not None:
+        view, scale = crop_around(decoded, square)
+        x0, y0 = square.xmin, square.ymin
+    else:
+        view, scale, x0, y0 = decoded, 1.0, 0.0, 0.0
+    width = view.source_size[0]
+    flipped = Decoded(view.image.transpose(Image.Transpose.FLIP_LEFT_RIGHT), view.source_size)
+    result = estimate_upright_or_rotated(
+        engine, flipped, min_score, min_score, max_turned_torso=MAX_TURNED_TORSO
+    )
+    best, best_iou = None, SAME_PERSON_IOU
+    for found in result.people:
+        kps = found.keypoints[MIRRORED].copy()
+        kps[:, 0] = (width - kps[:, 0]) * scale + x0
+        kps[:, 1] = kps[:, 1] * scale + y0
+        candidate = Person.from_keypoints(kps, found.score)
+        iou = candidate.box.iou(person.box)
+        if iou > best_iou:
+            best, best_iou = candidate, iou
+    return best
