@@ -19,7 +19,8 @@ fall is raised on that frame (tune split: no change; report split: +2 falls, no 
 alarm). Only while one person is tracked: with two people side by side
 (``benchmarks/two_people.py``) a person missing for a frame was as often a mix-up, and it
 added false alarms there. At the base rate one frame is enough (waiting a second would
-cost a second of every alert).
+cost a second of every alert). Either way a descent must first stand against a second
+reading of its frame, mirrored, when the caller supplies one (``second``).
 
 If the person stays down for ``confirm_seconds`` it is *confirmed*; if they get up first
 it is *dismissed*. A slow slide to the floor that never looks like a fall within 10 s is
