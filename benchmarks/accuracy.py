@@ -192,10 +192,15 @@ def _row(name: str, s: Score) -> str:
     )
 
 
+def rate_of(fps: float = DEFAULT_FPS, bursts: bool = DEFAULT_BURSTS) -> RateConfig:
+    """The analysis rate the integration uses at ``fps``, bursts on or off (its defaults)."""
+    return RateConfig(base_fps=fps, burst_fps=BURST_FPS if bursts else 0.0)
+
+
 def _rate(args: argparse.Namespace, base: float | None = None) -> RateConfig:
     if base is not None:
         return RateConfig(base_fps=base)
-    return RateConfig(base_fps=args.fps, burst_fps=BURST_FPS if args.bursts else 0.0)
+    return rate_of(args.fps, args.bursts)
 
 
 def _cost_line(name: str, cost: Cost, reference: Cost | None) -> str:

@@ -20,11 +20,9 @@ import argparse
 import json
 from pathlib import Path
 
-from accuracy import in_split, read_sequences, replay
+from accuracy import in_split, rate_of, read_sequences, replay
 from common import MODELS
-from const import DEFAULT_BURSTS, DEFAULT_FPS
 from core.catalog import load_catalog
-from core.detector import BURST_FPS, RateConfig
 from core.engine import PoseEngine
 from core.evaluation import Score, score_clip
 
@@ -46,7 +44,7 @@ def main() -> None:
 
     spec = load_catalog().get(args.model)
     engine = PoseEngine.load(spec, MODELS / spec.file)
-    rate = RateConfig(base_fps=DEFAULT_FPS, burst_fps=BURST_FPS if DEFAULT_BURSTS else 0.0)
+    rate = rate_of()  # the integration's defaults
     clips = read_sequences(args.dataset)
     # The tuning and reporting split exist on ../shared/fixtures/benchmark only.
     splits = SPLITS if any(in_split(c.seq_id, "tune") for c, _, _ in clips) else SPLITS[:1]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 
 from PIL import Image
 
-from .people import crop_around
+from .people import crop_around, to_source
 from .preprocess import Decoded
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
 from .types import KEYPOINT_NAMES, Box, Person
@@ -73,9 +73,8 @@ def mirrored_reading(
     best, best_iou = None, SAME_PERSON_IOU
     for found in result.people:
         kps = found.keypoints[MIRRORED].copy()
-        kps[:, 0] = (width - kps[:, 0]) * scale + x0
-        kps[:, 1] = kps[:, 1] * scale + y0
-        candidate = Person.from_keypoints(kps, found.score)
+        kps[:, 0] = width - kps[:, 0]  # mirrored back, still in the view's pixels
+        candidate = to_source(Person.from_keypoints(kps, found.score), x0, y0, scale)
         iou = candidate.box.iou(person.box)
         if iou > best_iou:
             best, best_iou = candidate, iou

@@ -83,8 +83,8 @@ class PeopleConfig:
 DEFAULT_PEOPLE: Final = PeopleConfig()
 
 
-def _to_source(person: Person, x0: float, y0: float, scale: float) -> Person:
-    """Map a person found in a crop back to frame pixels."""
+def to_source(person: Person, x0: float, y0: float, scale: float) -> Person:
+    """Map a person found in a crop (at ``scale`` frame pixels per crop pixel) back to the frame."""
     kps = person.keypoints.copy()
     kps[:, 0] = kps[:, 0] * scale + x0
     kps[:, 1] = kps[:, 1] * scale + y0
@@ -150,7 +150,7 @@ def estimate_in_crop(
     )
     if best is None or score < min_score:
         return None
-    return _to_source(best, square.xmin, square.ymin, scale)
+    return to_source(best, square.xmin, square.ymin, scale)
 
 
 def estimate_people(

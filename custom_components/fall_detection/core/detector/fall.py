@@ -267,8 +267,8 @@ class FallDetector:
         """Whether a fall seen in ``obs`` stands against a second reading of the frame."""
         if reason != "descent" or self._second is None:
             return True
-        second = self._second(obs.person)
-        return confirmed(self.config, obs, second, lambda o: self._descent(state, o)[0])
+        second = self._second(obs.person)  # a "descent" is the heuristic's: no classifier
+        return confirmed(self.config, obs, second, lambda o: self._best_evidence(state, o))
 
     def _agreed(self, state: TrackState, obs: Observation) -> bool:
         """Whether a fall seen in ``obs`` may be raised now (see the module: bursts need two)."""

@@ -185,9 +185,8 @@ def lowered_on_purpose(cfg: DetectorConfig, state: TrackState, obs: Observation)
     standing = [o for o in uprights if (o.hip or 0.0) - (highest.hip or 0.0) < reach]
     last_standing = standing[-1].timestamp
     after = [o for o in (*recent, obs) if o.timestamp > last_standing]
-    first_lying = next(
-        (o.timestamp for o in after if lying(o) and not bent_seated(o)), obs.timestamp
-    )
+    reached = next((o for o in after if lying(o) and not bent_seated(o)), None)
+    first_lying = obs.timestamp if reached is None else reached.timestamp
     seen_between = sum(1 for o in after if o.timestamp < first_lying)
     took = first_lying - last_standing
     if took > cfg.settled_seconds:
@@ -195,8 +194,7 @@ def lowered_on_purpose(cfg: DetectorConfig, state: TrackState, obs: Observation)
     if seen_between >= LOWERING_FRAMES and took > cfg.lowering_seconds:
         return True
     # Watched at the burst rate: a slower way down than a fall's, seen all the way to lying.
-    reached = any(lying(o) and not bent_seated(o) for o in after)
-    return reached and seen_between >= WATCHED_FRAMES and took > WATCHED_SECONDS
+    return reached is not None and seen_between >= WATCHED_FRAMES and took > WATCHED_SECONDS
 
 
 def seated(obs: Observation) -> bool:
