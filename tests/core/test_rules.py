@@ -7,12 +7,15 @@ from collections.abc import Callable
 import pytest
 
 from custom_components.fall_detection.core.detector import (
+    BURST_FPS,
     DetectorConfig,
     FallDetector,
+    RateConfig,
 )
 from custom_components.fall_detection.core.detector import FallEventType as Kind
 from custom_components.fall_detection.core.detector.features import Observation
-from custom_components.fall_detection.core.detector.rules import legs_standing, seated
+from custom_components.fall_detection.core.detector.lowering import seated
+from custom_components.fall_detection.core.detector.rules import legs_standing
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.types import Person
@@ -80,8 +83,8 @@ def test_legs_stretched_out_towards_the_bottom_of_the_image_do_not_stand() -> No
     assert not legs_standing(Observation.of(slanted, 0.0, 0.1), 100.0)
 
 
-def _alerts(frames: list[tuple[float, object]]) -> list[str]:
-    detector = FallDetector()
+def _alerts(frames: list[tuple[float, object]], rate: RateConfig | None = None) -> list[str]:
+    detector = FallDetector(rate=rate)
     return [
         e.reason
         for t, person in frames
@@ -127,6 +130,56 @@ def test_real_lowerings_watched_in_a_burst_are_not_falls(
     clip = require(FIXTURES / "benchmark" / "urfd" / name)
     engine = engine_factory("movenet_lightning_int8")
     assert replay_clip(engine, clip, 30.0, delay=phase).alerts == []
+
+
+def test_getting_down_from_a_crouch_seen_at_the_base_rate_is_not_a_fall() -> None:
+    """The head sinking over two frames, no burst, a second later lying: on purpose."""
+    bursts = RateConfig(burst_fps=BURST_FPS)
+    half = body((300, 345))  # hips and head 0.45 torso lengths lower: walking, or crouching
+    crouch = body((300, 390))  # 0.9 lower, torso upright: the pose model's read of a crouch
+    sinking = [(3.0, half), (4.0, crouch)]  # 0.45 torso lengths a frame: no burst
+    lying = [(5.0, LYING), (5.2, LYING), (5.4, LYING)]
+    assert _alerts([*STANDING, *sinking, *lying], bursts) == []
+    # Less than half a torso length down is still walking or standing: the descent is a fall.
+    assert _alerts([*STANDING, (3.0, half), (4.0, LYING)], bursts) == ["descent"]
+    # Sunk in one step, the burst that follows watches the way down: a fall's, not judged here.
+    assert _alerts([*STANDING, (3.0, crouch), (3.2, LYING), (3.4, LYING)], bursts) == ["descent"]
+    # Without bursts every frame comes at the base rate: a fall caught half-way looks the same.
+    assert _alerts([*STANDING, *sinking, *lying]) == ["descent"]
+
+
+@pytest.mark.parametrize(
+    ("name", "phase"),
+    [
+        ("adl-10-cam0-rgb.mp4", 0.5),
+        ("adl-11-cam0-rgb.mp4", 0.75),
+        ("adl-35-cam0-rgb.mp4", 0.75),
+    ],
+)
+def test_real_lowerings_last_seen_crouching_are_not_falls(
+    engine_factory: EngineFactory, name: str, phase: float
+) -> None:
+    """UR clips of sitting back onto a sofa and of getting down on the floor (tune split).
+
+    At these phases the last frame before lying, a second earlier, shows the person upright
+    with the head sunk.
+    """
+    clip = require(FIXTURES / "benchmark" / "urfd" / name)
+    engine = engine_factory("movenet_lightning_int8")
+    assert replay_clip(engine, clip, 30.0, delay=phase).alerts == []
+
+
+def test_a_fall_seen_mid_way_in_a_burst_is_not_a_crouch(engine_factory: EngineFactory) -> None:
+    """GMDCSA Subject2_fall_12 at phase 0.25 s: a fall, not a crouch.
+
+    The base-rate frame caught the faller sinking (upright, head far down) and started a burst;
+    its frames on the way down are a fall's.
+    """
+    clip = require(FIXTURES / "clips" / "Subject2_fall_12.mp4")
+    engine = engine_factory("movenet_lightning_int8")
+    alerts = replay_clip(engine, clip, 15.011, delay=0.25).alerts
+    assert [e.reason for e in alerts] == ["descent"]
+    assert 6.9 - 0.5 <= alerts[0].timestamp <= 12.0 + 5.0
 
 
 def test_a_fall_onto_the_seat_then_sitting_dazed_is_a_fall(engine_factory: EngineFactory) -> None:

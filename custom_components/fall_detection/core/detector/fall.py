@@ -5,7 +5,7 @@ Per tracked person, every observation is compared with the earlier ones 1 to
 someone who kneels or sits first and lies down seconds later is not compared with the
 standing posture of long before (Ambianic compares up to 10 s back). When the best
 comparison reaches the alert threshold a fall is *detected* (suspected, at the moment
-of descent), unless it ends a controlled lowering (``rules.lowered_on_purpose``) or is
+of descent), unless it ends a controlled lowering (``lowering.lowered_on_purpose``) or is
 someone bending over: legs standing and hips hardly lower (``rules.bending``; the legs
 alone are no veto: seen from a ceiling corner, someone lying with their feet towards the
 camera has the ankles well below the hips too).
@@ -49,11 +49,11 @@ from .features import Evidence, Observation, evidence
 from .floor import FloorModel, FloorVerdict
 from .lifecycle import expire, follow, raise_fall, window
 from .longlie import LongLieMonitor, lying
+from .lowering import lowered_on_purpose
 from .rate import AdaptiveRate, RateConfig
 from .rules import (
     TrackState,
     bending,
-    lowered_on_purpose,
     rolled_off,
     slow_fall,
     stayed_down,
@@ -251,7 +251,7 @@ class FallDetector:
         if (
             best is not None
             and best.confidence >= cfg.alert_threshold
-            and not lowered_on_purpose(cfg, state, obs)
+            and not lowered_on_purpose(cfg, state, obs, self.rate.config)
             and not bending(best, obs)
         ):
             return best, reason

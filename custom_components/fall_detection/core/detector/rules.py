@@ -30,28 +30,8 @@ through it, and these rules catch them from how the person *stays*:
   pick something up (tune split: one false alarm fewer, no fall lost, also none with a second
   person in view; without the hip condition this veto lost a fall seen from a ceiling corner
   with the feet towards the camera, where the ankles are well below the hips too).
-- ``lowered_on_purpose``: not a fall. Someone who gets down on the floor or lies down on a
-  bed on purpose goes through kneeling or sitting: from their last standing posture (upright,
-  not seated, hips within ``STANDING_HIPS`` torso lengths of their highest in the last 10 s)
-  to the first frame lying (a seated person bending forward over their knees is not lying
-  yet: ``bent_seated``) takes more than ``lowering_seconds`` (2 s: a fall lasts about a second, and
-  at 1 frame per second the last frame before it can be a second earlier), and they are seen
-  in between in at least ``LOWERING_FRAMES`` (2) frames: one frame half-way is what a fall
-  leaves at a low frame rate. A descent that ends such a lowering raises nothing. Two limits
-  keep falls: a person not seen between standing and lying (the pose model lost them) is
-  not judged, and one who had sat or knelt for longer than ``settled_seconds`` (4 s) before
-  going down is judged as falling from there (a fall from a chair). Tuned on the tune split
-  (one false alarm fewer, no fall lost: 2 s and 0.8 torso lengths; 1.5 s or 0.5 lost falls
-  there). A lowering *watched* during a burst (5 fps) is judged finer: seen in at least
-  ``WATCHED_FRAMES`` (4) frames on the way and reaching lying more than ``WATCHED_SECONDS``
-  (1.5 s) after standing. A fall's second or so leaves fewer frames half-way even at 5 fps (tune
-  split, all four frame phases of ``accuracy.py --phase``: every fall seen between standing and
-  lying was seen there in 1 to 3 frames), someone getting down on the floor in four to eight
-  over 1.8-2 s (five false alerts of the tune split that the 2 s rule let through). The person
-  must have reached lying: a fall onto the seat that leaves them sitting dazed for a while,
-  head low, is seen the same way and is a fall (GMDCSA Subject1_fall_14). Tuned on the tune
-  split at phases 0, 0.25, 0.5 and 0.75 s: 4 false alarms fewer there, 4 in the report split,
-  no fall lost anywhere; 3 frames instead of 4 lost falls.
+- ``lowering.lowered_on_purpose`` (its own module): not a fall, someone getting down on
+  purpose.
 - ``rolled_off``: a fall that starts low. Someone rolling or sliding off a bed or sofa
   starts lying, so no descent is seen. Once the camera knows its floor (``floor``), a
   person seen lying off the floor (on furniture: under a fifth of the body on floor cells)
@@ -66,10 +46,10 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final
 
-from ..geometry import L_ANKLE, L_HIP, R_ANKLE, R_HIP, knee_y
+from ..geometry import L_ANKLE, L_HIP, R_ANKLE, R_HIP
 from .ambianic import leaning_angle
 from .features import Evidence, Observation, evidence, ramp
-from .longlie import LYING_TILT, lying
+from .lowering import LEG_SCORE, seated
 
 if TYPE_CHECKING:
     from .config import DetectorConfig
@@ -82,14 +62,8 @@ STAY_FRAMES: Final = 3  # frames lying, at least, for "stayed down"
 STAY_LOOKBACK: Final = 10.0  # seconds before lying in which the upright posture is sought
 OFF_FLOOR_SHARE: Final = 0.2  # at most this share of a lying body on floor cells: on furniture
 STANDING_LEGS: Final = 1.0  # ankles this many (upright) torso lengths below the hips: standing
-LEG_SCORE: Final = 0.2  # a knee or ankle scoring above this is confidently seen
-LOWERING_FRAMES: Final = 2  # frames, at least, seen between standing and lying
-WATCHED_FRAMES: Final = 4  # frames between standing and lying that show a lowering at burst rate
-WATCHED_SECONDS: Final = 1.5  # ... when standing to lying took longer than this
-STANDING_HIPS: Final = 0.8  # hips within this many torso lengths of the highest: standing
 LEG_SLANT: Final = 0.58  # tan(30 degrees): standing legs are within 30 degrees of vertical
 BEND_HIPS: Final = 0.5  # hips lowered by less than this (torso lengths) when bending over
-SEATED_KNEES: Final = 0.3  # knees at most this many torso lengths below the hips: seated
 
 
 @dataclass(slots=True)
@@ -172,52 +146,6 @@ def stayed_down(cfg: DetectorConfig, state: TrackState, obs: Observation) -> Evi
         return None  # lay back from sitting: on the seat (a fall from a chair drops the hips)
     ev = evidence(upright, obs)
     return replace(ev, confidence=max(cfg.alert_threshold, cfg.slow_confidence))
-
-
-def lowered_on_purpose(cfg: DetectorConfig, state: TrackState, obs: Observation) -> bool:
-    """Whether ``obs`` (lying) ends a controlled lowering rather than a fall (see the module)."""
-    recent = [o for o in state.history if obs.timestamp - o.timestamp <= STAY_LOOKBACK]
-    uprights = [o for o in recent if o.upright and o.hip is not None and not seated(o)]
-    if not uprights:
-        return False
-    highest = min(uprights, key=lambda o: o.hip or 0.0)
-    reach = STANDING_HIPS * max(highest.spine.length, 1.0)
-    standing = [o for o in uprights if (o.hip or 0.0) - (highest.hip or 0.0) < reach]
-    last_standing = standing[-1].timestamp
-    after = [o for o in (*recent, obs) if o.timestamp > last_standing]
-    reached = next((o for o in after if lying(o) and not bent_seated(o)), None)
-    first_lying = obs.timestamp if reached is None else reached.timestamp
-    seen_between = sum(1 for o in after if o.timestamp < first_lying)
-    took = first_lying - last_standing
-    if took > cfg.settled_seconds:
-        return False
-    if seen_between >= LOWERING_FRAMES and took > cfg.lowering_seconds:
-        return True
-    # Watched at the burst rate: a slower way down than a fall's, seen all the way to lying.
-    return reached is not None and seen_between >= WATCHED_FRAMES and took > WATCHED_SECONDS
-
-
-def seated(obs: Observation) -> bool:
-    """Whether the knees are confidently seen at about hip height: sitting, kneeling or crouching.
-
-    Standing knees are half a torso length or more below the hips in the image; seated,
-    the thighs point forward or sideways and the knees are at most ``SEATED_KNEES`` torso
-    lengths below the hips (0.2 to 0.4 give the same alerts on the benchmark; 0.5 lost four
-    falls of the tune split).
-    """
-    knees = knee_y(obs.person, LEG_SCORE)
-    if knees is None or obs.hip is None or obs.spine.length <= 0:
-        return False
-    return knees - obs.hip < SEATED_KNEES * obs.spine.length
-
-
-def bent_seated(obs: Observation) -> bool:
-    """Seated with the torso short of lying across (``LYING_TILT``).
-
-    Asked of a frame that looks lying because the head is near hip level: seated, that is
-    someone bent forward over their knees, not lying.
-    """
-    return seated(obs) and (obs.spine.tilt or 0.0) < LYING_TILT
 
 
 def bending(ev: Evidence, obs: Observation) -> bool:

@@ -1,0 +1,150 @@
+"""Getting down on purpose: a descent that ends a controlled lowering is not a fall.
+
+Someone who gets down on the floor or lies down on a bed on purpose goes through kneeling,
+crouching or sitting; a fall takes about a second from standing to the floor.
+``lowered_on_purpose`` is asked of a descent the evidence already scores as a fall, and
+vetoes it in three cases:
+
+- **Too slow for a fall.** From the last standing posture (upright, not seated, hips within
+  ``STANDING_HIPS`` torso lengths of their highest in the last 10 s) to the first frame lying
+  (a seated person bending forward over their knees is not lying yet: ``bent_seated``) took
+  more than ``lowering_seconds`` (2 s: a fall lasts about a second, and at 1 frame per second
+  the last frame before it can be a second earlier), and the person was seen in between in at
+  least ``LOWERING_FRAMES`` (2) frames: one frame half-way is what a fall leaves at a low
+  frame rate. Two limits keep falls: a person not seen between standing and lying (the pose
+  model lost them) is not judged, and one who had sat or knelt for longer than
+  ``settled_seconds`` (4 s) before going down is judged as falling from there (a fall from a
+  chair). Tuned on the tune split (one false alarm fewer, no fall lost: 2 s and 0.8 torso
+  lengths; 1.5 s or 0.5 lost falls there).
+- **Watched on the way down.** During a burst (5 fps) the way down is seen finer: seen in at
+  least ``WATCHED_FRAMES`` (4) frames on the way and reaching lying more than
+  ``WATCHED_SECONDS`` (1.5 s) after standing. A fall's second or so leaves fewer frames
+  half-way even at 5 fps (tune split, all four frame phases of ``accuracy.py --phase``: every
+  fall seen between standing and lying was seen there in 1 to 3 frames), someone getting down
+  on the floor in four to eight over 1.8-2 s. The person must have reached lying: a fall onto
+  the seat that leaves them sitting dazed for a while, head low, is seen the same way and is a
+  fall (GMDCSA Subject1_fall_14). Tuned on the tune split at phases 0, 0.25, 0.5 and 0.75 s:
+  4 false alarms fewer there, 4 in the report split, no fall lost anywhere; 3 frames instead
+  of 4 lost falls.
+- **Crouched first** (``crouched_first``, with bursts on). At 1 frame per second a lowering
+  of a second or two leaves one frame on the way, and the pose model often still reads that
+  frame upright: a person bending the knees to kneel, to get on all fours or to sit back onto
+  a sofa keeps the torso upright while the head sinks. A fall that sinks that far between two
+  frames starts a burst (``rate``: the head 0.8 torso lengths lower than in the frame before),
+  and its next frame comes 0.2 s later. So when the last upright frame before the descent
+  showed the head more than ``CROUCH_DROP`` torso lengths below its highest in the
+  ``CROUCH_LOOKBACK`` seconds before, and yet the next frame came at the base rate (no burst:
+  the head sank slowly, over two frames or more), the person was lowering themselves when last
+  seen upright, and the descent is theirs. A fall from standing is last seen at full height
+  (or, in a burst, on the way down, which this does not judge); a fall that starts from a
+  crouch is left to "stayed down" and the long lie. Without bursts (a camera option) every
+  frame comes at the base rate, a fall caught half-way looks the same, and this is not asked
+  (GMDCSA Subject1_fall_13 at a fixed 1 fps). Tuned on the tune split, summed over the four
+  phases of ``accuracy.py --phase``: 0.5 torso lengths lost 6 falls, 0.7 and 0.9 lost none
+  and removed 3 of 21 false alarms; 0.8, between them, landed (see ``benchmarks/README.md``,
+  session 10, for all clips).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from ..geometry import knee_y
+from .longlie import LYING_TILT, lying
+
+if TYPE_CHECKING:
+    from .config import DetectorConfig
+    from .features import Observation
+    from .rate import RateConfig
+    from .rules import TrackState
+
+LOOKBACK: Final = 10.0  # seconds before lying in which the standing posture is sought
+LEG_SCORE: Final = 0.2  # a knee or ankle scoring above this is confidently seen
+LOWERING_FRAMES: Final = 2  # frames, at least, seen between standing and lying
+WATCHED_FRAMES: Final = 4  # frames between standing and lying that show a lowering at burst rate
+WATCHED_SECONDS: Final = 1.5  # ... when standing to lying took longer than this
+STANDING_HIPS: Final = 0.8  # hips within this many torso lengths of the highest: standing
+SEATED_KNEES: Final = 0.3  # knees at most this many torso lengths below the hips: seated
+CROUCH_DROP: Final = 0.8  # head this many torso lengths below its highest: crouching
+CROUCH_LOOKBACK: Final = 5.0  # seconds before the crouch in which the highest head is sought
+
+
+def lowered_on_purpose(
+    cfg: DetectorConfig, state: TrackState, obs: Observation, rate: RateConfig | None = None
+) -> bool:
+    """Whether ``obs`` (lying) ends a controlled lowering rather than a fall (see the module).
+
+    ``rate``: the camera's analysis rate; "crouched first" is asked only when it has bursts.
+    """
+    if rate is not None and rate.adaptive and crouched_first(state, obs, rate):
+        return True
+    recent = [o for o in state.history if obs.timestamp - o.timestamp <= LOOKBACK]
+    uprights = [o for o in recent if o.upright and o.hip is not None and not seated(o)]
+    if not uprights:
+        return False
+    highest = min(uprights, key=lambda o: o.hip or 0.0)
+    reach = STANDING_HIPS * max(highest.spine.length, 1.0)
+    standing = [o for o in uprights if (o.hip or 0.0) - (highest.hip or 0.0) < reach]
+    last_standing = standing[-1].timestamp
+    after = [o for o in (*recent, obs) if o.timestamp > last_standing]
+    reached = next((o for o in after if lying(o) and not bent_seated(o)), None)
+    first_lying = obs.timestamp if reached is None else reached.timestamp
+    seen_between = sum(1 for o in after if o.timestamp < first_lying)
+    took = first_lying - last_standing
+    if took > cfg.settled_seconds:
+        return False
+    if seen_between >= LOWERING_FRAMES and took > cfg.lowering_seconds:
+        return True
+    # Watched at the burst rate: a slower way down than a fall's, seen all the way to lying.
+    return reached is not None and seen_between >= WATCHED_FRAMES and took > WATCHED_SECONDS
+
+
+def crouched_first(state: TrackState, obs: Observation, rate: RateConfig) -> bool:
+    """Whether the last upright frame before ``obs`` was a crouch followed at the base rate.
+
+    See the module: the head more than ``CROUCH_DROP`` torso lengths below its highest in the
+    ``CROUCH_LOOKBACK`` seconds before (the torso the longest of those frames), and the next
+    frame not a burst's (a burst's frames mid-fall are not judged): it came later than
+    half-way between the burst's interval and the base interval.
+    """
+    half_way = (1.0 / rate.base_fps + 1.0 / rate.burst_fps) / 2
+    frames = [*state.history, obs]
+    last = next((i for i in range(len(frames) - 2, -1, -1) if frames[i].upright), None)
+    if last is None:
+        return False
+    crouch = frames[last]
+    if crouch.top is None or frames[last + 1].timestamp - crouch.timestamp < half_way:
+        return False
+    before = [
+        o
+        for o in state.history
+        if o.upright and o.top is not None and 0 < crouch.timestamp - o.timestamp <= CROUCH_LOOKBACK
+    ]
+    if not before:
+        return False
+    highest = min(o.top or 0.0 for o in before)
+    torso = max(o.spine.length for o in (*before, crouch))
+    return crouch.top - highest > CROUCH_DROP * max(torso, 1.0)
+
+
+def seated(obs: Observation) -> bool:
+    """Whether the knees are confidently seen at about hip height: sitting, kneeling or crouching.
+
+    Standing knees are half a torso length or more below the hips in the image; seated,
+    the thighs point forward or sideways and the knees are at most ``SEATED_KNEES`` torso
+    lengths below the hips (0.2 to 0.4 give the same alerts on the benchmark; 0.5 lost four
+    falls of the tune split).
+    """
+    knees = knee_y(obs.person, LEG_SCORE)
+    if knees is None or obs.hip is None or obs.spine.length <= 0:
+        return False
+    return knees - obs.hip < SEATED_KNEES * obs.spine.length
+
+
+def bent_seated(obs: Observation) -> bool:
+    """Seated with the torso short of lying across (``LYING_TILT``).
+
+    Asked of a frame that looks lying because the head is near hip level: seated, that is
+    someone bent forward over their knees, not lying.
+    """
+    return seated(obs) and (obs.spine.tilt or 0.0) < LYING_TILT
