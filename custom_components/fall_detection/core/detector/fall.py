@@ -47,7 +47,7 @@ from .config import DetectorConfig
 from .events import FallEvent, on_floor_event
 from .features import Evidence, Observation, evidence
 from .floor import FloorModel, FloorVerdict
-from .lifecycle import expire, follow, raise_fall, window
+from .lifecycle import agreed, expire, follow, raise_fall, raise_lost, window
 from .longlie import LongLieMonitor, lying
 from .lowering import lowered_on_purpose
 from .rate import AdaptiveRate, RateConfig
@@ -191,7 +191,7 @@ class FallDetector:
                 del self._states[tid]
             else:
                 lost = alone and tid not in measured
-                if lost and (raised := self._lost(tid, state, timestamp)):
+                if lost and (raised := raise_lost(self.config, tid, state, timestamp)):
                     events.append(raised)
                 events.extend(follow(self.config, tid, state, timestamp, seen=None))
         return events
@@ -229,7 +229,7 @@ class FallDetector:
             found = self._fall(state, obs, size)
             if found is not None and not self._stands(state, obs, found[1]):
                 found = None  # the mirrored reading shows no fall (``second``)
-            if found is not None and self._agreed(state, obs):
+            if found is not None and agreed(cfg, state, obs, burst_frame=self._burst_frame):
                 events.append(raise_fall(cfg, track.track_id, state, obs, *found))
             elif found is not None:
                 state.pending = (obs, *found)
@@ -269,26 +269,6 @@ class FallDetector:
             return True
         second = self._second(obs.person)  # a "descent" is the heuristic's: no classifier
         return confirmed(self.config, obs, second, lambda o: self._best_evidence(state, o))
-
-    def _agreed(self, state: TrackState, obs: Observation) -> bool:
-        """Whether a fall seen in ``obs`` may be raised now (see the module: bursts need two)."""
-        if not self._burst_frame:
-            return True
-        earlier = state.pending  # the last sighting of the fall, not raised yet
-        return (
-            earlier is not None
-            and obs.timestamp - earlier[0].timestamp <= self.config.agree_seconds
-        )
-
-    def _lost(self, track_id: int, state: TrackState, timestamp: float) -> FallEvent | None:
-        """Raise a fall seen once in a burst whose next frame lost the person (see the module)."""
-        pending, state.pending = state.pending, None
-        if pending is None or state.fall is not None:
-            return None
-        obs, ev, reason = pending
-        if timestamp - obs.timestamp > self.config.agree_seconds:
-            return None  # not the next frame: too late to count as one
-        return raise_fall(self.config, track_id, state, obs, ev, reason, timestamp)
 
     def _verdict(self, obs: Observation, size: tuple[int, int] | None) -> FloorVerdict | None:
         """Where a lying person lies, when the floor is known (else None)."""

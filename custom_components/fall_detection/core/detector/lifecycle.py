@@ -4,7 +4,9 @@ The detector (``fall``) decides *that* a person fell; these functions keep the p
 record of it (``rules.TrackState``) and make the events: ``raise_fall`` when it is seen,
 ``follow`` on every later frame (dismissed once the person is back up at about the height
 they fell from, confirmed after ``confirm_seconds`` down), ``expire`` when the track ends
-(a person down may be hidden, so an open fall is confirmed).
+(a person down may be hidden, so an open fall is confirmed). During a burst a fall seen in
+one frame waits for the next (``agreed``); ``raise_lost`` raises it when that next frame lost
+the person (see ``fall``).
 """
 
 from __future__ import annotations
@@ -91,3 +93,28 @@ def expire(
     if fall is not None and not state.confirmed:
         events.append(follow_up(fall, FallEventType.CONFIRMED, track_id, timestamp, None))
     return events
+
+
+def agreed(cfg: DetectorConfig, state: TrackState, obs: Observation, *, burst_frame: bool) -> bool:
+    """Whether a fall seen in ``obs`` may be raised now.
+
+    At once at the base rate; during a burst (``burst_frame``) only when the frame before
+    showed it too, at most ``agree_seconds`` earlier (``state.pending``).
+    """
+    if not burst_frame:
+        return True
+    earlier = state.pending  # the last sighting of the fall, not raised yet
+    return earlier is not None and obs.timestamp - earlier[0].timestamp <= cfg.agree_seconds
+
+
+def raise_lost(
+    cfg: DetectorConfig, track_id: int, state: TrackState, timestamp: float
+) -> FallEvent | None:
+    """Raise a fall seen once in a burst whose next frame lost the person (see ``fall``)."""
+    pending, state.pending = state.pending, None
+    if pending is None or state.fall is not None:
+        return None
+    obs, ev, reason = pending
+    if timestamp - obs.timestamp > cfg.agree_seconds:
+        return None  # not the next frame: too late to count as one
+    return raise_fall(cfg, track_id, state, obs, ev, reason, timestamp)
