@@ -85,26 +85,36 @@ def pair_jpeg(name: str) -> bytes:
         return _encode(image.convert("RGB"))
 
 
+# The names are known without ../shared (tests are parametrised by them when collected);
+# the frames are made from its images when a test asks (and skip it when they are missing).
+BAD_FRAMES = ("garbage bytes", "truncated JPEG", "PNG decompression bomb", "1x1 image")
+ODD_FRAMES = ("grayscale image", "CMYK image")
+
+
 @cache
 def bad_frames() -> dict[str, bytes]:
-    """Frames that must be skipped and counted."""
+    """Frames that must be skipped and counted (keys: ``BAD_FRAMES``)."""
     jpeg = person_jpeg()
-    return {
+    frames = {
         "garbage bytes": b"\x00\x17garbage" * 500,
         "truncated JPEG": jpeg[: len(jpeg) // 3],
         "PNG decompression bomb": png_declaring(100_000, 100_000),
         "1x1 image": _encode(Image.new("RGB", (1, 1))),
     }
+    assert tuple(frames) == BAD_FRAMES
+    return frames
 
 
 @cache
 def odd_frames() -> dict[str, tuple[bytes, int]]:
-    """Unusual but valid frames and how many people they show."""
+    """Unusual but valid frames and how many people they show (keys: ``ODD_FRAMES``)."""
     person = _person()
-    return {
+    frames = {
         "grayscale image": (_encode(person.convert("L")), 1),
         "CMYK image": (_encode(person.convert("CMYK")), 1),
     }
+    assert tuple(frames) == ODD_FRAMES
+    return frames
 
 
 @dataclass

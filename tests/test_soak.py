@@ -28,7 +28,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.fall_detection.const import DOMAIN, EVENT_FALL_DETECTED, MAX_BACKOFF_SECONDS
-from tests.faults import SOAK_REPORT, FaultyCamera, LabelLedger, bad_frames
+from tests.faults import BAD_FRAMES, SOAK_REPORT, FaultyCamera, LabelLedger, bad_frames
 from tests.helpers import camera_subentry, fall_entry
 from tests.paths import PAIRS, require
 
@@ -38,7 +38,7 @@ CAMERAS = 4
 SIMULATED_SECONDS = 600
 WARM_UP_SECONDS = 120  # allocator pools, detector windows and the first fall images fill up
 FAULT_RATE = 0.05  # per camera and frame
-FAULT_MODES = ("raise", "none", "empty", *bad_frames())
+FAULT_MODES = ("raise", "none", "empty", *BAD_FRAMES)
 OUTAGE = range(200, 360)  # room 2's camera is down: back-off, then the problem sensor (120 s)
 EMPTY = range(400, 500)  # nobody in room 3: analysed every 3 s after 30 s
 PROBLEM = "binary_sensor.room_2_monitoring"
@@ -69,7 +69,7 @@ def _serve(camera: FaultyCamera, frame: bytes, rng: random.Random) -> bool:
     if rng.random() >= FAULT_RATE:
         return False
     mode = rng.choice(FAULT_MODES)
-    if mode in bad_frames():
+    if mode in BAD_FRAMES:
         camera.payload = bad_frames()[mode]
     elif mode == "empty":
         camera.payload = b""

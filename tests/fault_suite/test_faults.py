@@ -24,6 +24,8 @@ from custom_components.fall_detection.core.catalog import load_catalog
 from custom_components.fall_detection.core.learning.dataset import Dataset
 from tests.fault_suite.conftest import FRONT, FRONT_FALL, FRONT_PEOPLE, World
 from tests.faults import (
+    BAD_FRAMES,
+    ODD_FRAMES,
     FaultRow,
     bad_frames,
     odd_frames,
@@ -71,7 +73,7 @@ async def test_camera_fault(
     world.check_no_label_lost(fault)
 
 
-@pytest.mark.parametrize("name", list(bad_frames()))
+@pytest.mark.parametrize("name", BAD_FRAMES)
 async def test_bad_frame(world: World, fault: FaultRow, name: str) -> None:
     """A frame that cannot be decoded is skipped and counted."""
     fault.fault, fault.expected = name, "frame skipped and counted"
@@ -83,7 +85,7 @@ async def test_bad_frame(world: World, fault: FaultRow, name: str) -> None:
     world.check_no_label_lost(fault)
 
 
-@pytest.mark.parametrize("name", list(odd_frames()))
+@pytest.mark.parametrize("name", ODD_FRAMES)
 async def test_odd_frame(world: World, fault: FaultRow, name: str) -> None:
     """Tiny, grayscale and CMYK frames are analysed like any other."""
     fault.fault, fault.expected = name, "analysed (people counted)"
