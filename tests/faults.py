@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -85,36 +86,33 @@ def pair_jpeg(name: str) -> bytes:
         return _encode(image.convert("RGB"))
 
 
-# The names are known without ../shared (tests are parametrised by them when collected);
-# the frames are made from its images when a test asks (and skip it when they are missing).
-BAD_FRAMES = ("garbage bytes", "truncated JPEG", "PNG decompression bomb", "1x1 image")
-ODD_FRAMES = ("grayscale image", "CMYK image")
+# Each fault frame by name, made on demand: the names are known without ../shared (tests
+# are parametrised by them when collected), the frames need its images (a test that asks for
+# them skips when they are missing).
+_BAD_FRAMES: dict[str, Callable[[], bytes]] = {
+    "garbage bytes": lambda: b"\x00\x17garbage" * 500,
+    "truncated JPEG": lambda: person_jpeg()[: len(person_jpeg()) // 3],
+    "PNG decompression bomb": lambda: png_declaring(100_000, 100_000),
+    "1x1 image": lambda: _encode(Image.new("RGB", (1, 1))),
+}
+_ODD_FRAMES: dict[str, Callable[[], tuple[bytes, int]]] = {
+    "grayscale image": lambda: (_encode(_person().convert("L")), 1),
+    "CMYK image": lambda: (_encode(_person().convert("CMYK")), 1),
+}
+BAD_FRAMES = tuple(_BAD_FRAMES)
+ODD_FRAMES = tuple(_ODD_FRAMES)
 
 
 @cache
 def bad_frames() -> dict[str, bytes]:
     """Frames that must be skipped and counted (keys: ``BAD_FRAMES``)."""
-    jpeg = person_jpeg()
-    frames = {
-        "garbage bytes": b"\x00\x17garbage" * 500,
-        "truncated JPEG": jpeg[: len(jpeg) // 3],
-        "PNG decompression bomb": png_declaring(100_000, 100_000),
-        "1x1 image": _encode(Image.new("RGB", (1, 1))),
-    }
-    assert tuple(frames) == BAD_FRAMES
-    return frames
+    return {name: make() for name, make in _BAD_FRAMES.items()}
 
 
 @cache
 def odd_frames() -> dict[str, tuple[bytes, int]]:
     """Unusual but valid frames and how many people they show (keys: ``ODD_FRAMES``)."""
-    person = _person()
-    frames = {
-        "grayscale image": (_encode(person.convert("L")), 1),
-        "CMYK image": (_encode(person.convert("CMYK")), 1),
-    }
-    assert tuple(frames) == ODD_FRAMES
-    return frames
+    return {name: make() for name, make in _ODD_FRAMES.items()}
 
 
 @dataclass

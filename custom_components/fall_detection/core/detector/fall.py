@@ -98,7 +98,6 @@ class FallDetector:
         """Seconds until the next frame should be analysed, as of the last update."""
         self._states: dict[int, TrackState] = {}
         self._burst_frame = False
-        self._second: SecondOpinion | None = None  # this frame's second reading (``update``)
         self.last_tracks: tuple[tuple[int, Person], ...] = ()
         """The people of the last update with their track ids."""
 
@@ -159,7 +158,6 @@ class FallDetector:
         before a descent is raised (``second``); without it one reading decides.
         """
         cfg = self.config
-        self._second = second_opinion
         events: list[FallEvent] = []
         seen: list[tuple[int, Observation]] = []
         pairs: list[tuple[Observation, Observation]] = []
@@ -173,7 +171,7 @@ class FallDetector:
             seen.append((track.track_id, obs))
             if state.history and obs.usable:
                 pairs.append((state.history[-1], obs))
-            events.extend(self._observe(track, state, obs, frame_size))
+            events.extend(self._observe(track, state, obs, frame_size, second_opinion))
         self.next_interval = self.rate.update(pairs, timestamp)
         lie = self.long_lie.update(seen, timestamp, frame_size, cfg.keypoint_threshold)
         if lie is not None:
@@ -213,7 +211,12 @@ class FallDetector:
     # -- per-track logic -------------------------------------------------
 
     def _observe(
-        self, track: Track, state: TrackState, obs: Observation, size: tuple[int, int] | None
+        self,
+        track: Track,
+        state: TrackState,
+        obs: Observation,
+        size: tuple[int, int] | None,
+        second: SecondOpinion | None,
     ) -> list[FallEvent]:
         cfg = self.config
         timestamp = obs.timestamp
@@ -227,7 +230,7 @@ class FallDetector:
             events.extend(follow(cfg, track.track_id, state, timestamp, seen=obs))
         elif timestamp >= state.quiet_until:
             found = self._fall(state, obs, size)
-            if found is not None and not self._stands(state, obs, found[1]):
+            if found is not None and not self._stands(state, obs, found[1], second):
                 found = None  # the mirrored reading shows no fall (``second``)
             if found is not None and agreed(cfg, state, obs, burst_frame=self._burst_frame):
                 events.append(raise_fall(cfg, track.track_id, state, obs, *found))
@@ -263,12 +266,14 @@ class FallDetector:
             return rolled, "from_furniture"
         return None
 
-    def _stands(self, state: TrackState, obs: Observation, reason: str) -> bool:
+    def _stands(
+        self, state: TrackState, obs: Observation, reason: str, second: SecondOpinion | None
+    ) -> bool:
         """Whether a fall seen in ``obs`` stands against a second reading of the frame."""
-        if reason != "descent" or self._second is None:
+        if reason != "descent" or second is None:
             return True
-        second = self._second(obs.person)  # a "descent" is the heuristic's: no classifier
-        return confirmed(self.config, obs, second, lambda o: self._best_evidence(state, o))
+        again = second(obs.person)  # a "descent" is the heuristic's: no classifier
+        return confirmed(self.config, obs, again, lambda o: self._best_evidence(state, o))
 
     def _verdict(self, obs: Observation, size: tuple[int, int] | None) -> FloorVerdict | None:
         """Where a lying person lies, when the floor is known (else None)."""

@@ -108,12 +108,14 @@ def crouched_first(state: TrackState, obs: Observation, rate: RateConfig) -> boo
     half-way between the burst's interval and the base interval.
     """
     half_way = (1.0 / rate.base_fps + 1.0 / rate.burst_fps) / 2
-    frames = [*state.history, obs]
-    last = next((i for i in range(len(frames) - 2, -1, -1) if frames[i].upright), None)
-    if last is None:
+    after = obs.timestamp  # when the frame after the crouch came
+    for crouch in reversed(state.history):
+        if crouch.upright:
+            break
+        after = crouch.timestamp
+    else:
         return False
-    crouch = frames[last]
-    if crouch.top is None or frames[last + 1].timestamp - crouch.timestamp < half_way:
+    if crouch.top is None or after - crouch.timestamp < half_way:
         return False
     before = [
         o
