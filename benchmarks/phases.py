@@ -10,8 +10,12 @@ false alarms per phase, for all clips and the tuning and reporting splits, and t
 the number a change to the detector is judged by (see README.md, session 9), since one
 phase alone flatters or harms it by a few clips.
 
+``--jpeg Q`` hands every frame over as a JPEG still of quality Q (``accuracy.py --jpeg``),
+as a camera entity serves snapshots: the same clips with the compression's small changes to
+every pixel, another draw of luck that no rule was tuned on (see README.md, session 11).
+
 Usage: .venv/bin/python benchmarks/phases.py DATASET_DIR [--phases 4] [--model NAME]
-       [--alerts-json FILE]
+       [--jpeg Q] [--alerts-json FILE]
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ def main() -> None:
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--phases", type=int, default=4, help="phases, evenly spread over 1 s")
     parser.add_argument("--model", default=load_catalog().default)
+    parser.add_argument("--jpeg", type=int, help="hand frames over as JPEG stills of quality Q")
     parser.add_argument("--alerts-json", type=Path, help="write each phase's alerts here")
     args = parser.parse_args()
 
@@ -49,7 +54,8 @@ def main() -> None:
     # The tuning and reporting split exist on ../shared/fixtures/benchmark only.
     splits = SPLITS if any(in_split(c.seq_id, "tune") for c, _, _ in clips) else SPLITS[:1]
     phases = [i / (args.phases * rate.base_fps) for i in range(args.phases)]
-    print(f"fall detector, model {spec.name}, defaults, dataset {args.dataset}")
+    stills = "video frames" if args.jpeg is None else f"JPEG stills of quality {args.jpeg}"
+    print(f"fall detector, model {spec.name}, defaults, {stills}, dataset {args.dataset}")
     print(f"{'phase':>7}  " + "  ".join(f"{split + ': falls, false':>22}" for split in splits))
     totals = {split: Score() for split in splits}
     alerts: dict[str, dict[str, list[float]]] = {}
@@ -57,7 +63,7 @@ def main() -> None:
         scores = {split: Score() for split in splits}
         alerts[f"{phase:g}"] = {}
         for clip, path, video_fps in clips:
-            run = replay(engine, path, rate, video_fps, phase=phase)
+            run = replay(engine, path, rate, video_fps, jpeg=args.jpeg, phase=phase)
             alerts[f"{phase:g}"][clip.seq_id] = [round(t, 3) for t in run.alerts]
             score = score_clip(clip, run.alerts)
             for split in splits:

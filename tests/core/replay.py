@@ -41,14 +41,18 @@ def replay_clip(
     delay: float = 0.0,
     *,
     second_opinion: bool = True,
+    look_around: bool = True,
 ) -> Replayed:
     """Replay ``clip`` through a fresh pipeline at ``rate`` (the integration's defaults).
 
     ``delay``: the second frame held back by that many seconds (another phase of the camera
     loop, ``core.video.replay_frames``); ``second_opinion``: the pipeline's mirrored second
-    reading before a fall is raised (on by default, as in the integration).
+    reading before a fall is raised (on by default, as in the integration); ``look_around``:
+    its reading of the frame cut around where the person was (on by default too).
     """
-    pipeline = FramePipeline(engine, rate=rate, second_opinion=second_opinion)
+    pipeline = FramePipeline(
+        engine, rate=rate, second_opinion=second_opinion, look_around=look_around
+    )
     out = Replayed()
 
     def analyse(t: float, image: np.ndarray) -> float:

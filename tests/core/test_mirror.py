@@ -1,4 +1,8 @@
-"""The second reading of a person on their view mirrored (core/mirror.py, detector/second.py)."""
+"""Second readings of a frame before a fall in it is raised (detector/second.py).
+
+The person mirrored (core/mirror.py) and the frame cut around where they were
+(core/people.py ``reading_around``).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from custom_components.fall_detection.core.detector.features import (
     Observation,
     evidence,
 )
-from custom_components.fall_detection.core.detector.second import confirmed
+from custom_components.fall_detection.core.detector.second import confirmed, contradicted
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.geometry import spine
 from custom_components.fall_detection.core.mirror import MIRRORED, mirrored_reading
@@ -126,3 +130,37 @@ def test_real_falls_stand_against_the_second_reading(engine_factory: EngineFacto
         alerts = replay_clip(engine, clip, 30.0).alerts
         assert alerts, name
         assert start - 0.5 <= alerts[0].timestamp <= end + 5.0, name
+
+
+def test_a_descent_is_contradicted_only_by_a_confident_reading_that_stayed_up() -> None:
+    standing = Observation.of(body((300, 300)), 0.0, CONFIG.keypoint_threshold)
+    lying = Observation.of(body((320, 420), tilt=85, legs=False), 2.0, CONFIG.keypoint_threshold)
+    descent = _history(standing)
+    # Nobody around the person's last box, or someone found lying there: no contradiction.
+    assert not contradicted(CONFIG, 2.0, None, descent)
+    assert not contradicted(CONFIG, 2.0, lying.person, descent)
+    still = Observation.of(body((300, 300), tilt=85, legs=False), 2.0, CONFIG.keypoint_threshold)
+    assert evidence(standing, still).confidence < 0.5 * CONFIG.alert_threshold
+    assert not contradicted(CONFIG, 2.0, still.person, descent)
+    # The person found there still standing, with a confident torso: the descent was a guess.
+    assert contradicted(CONFIG, 2.0, standing.person, descent)
+    # Found standing, but with a torso under the keypoint threshold: it does not count.
+    weak = standing.person.keypoints.copy()
+    weak[:, 2] = 0.5 * CONFIG.keypoint_threshold
+    assert not contradicted(CONFIG, 2.0, Person.from_keypoints(weak), descent)
+
+
+@pytest.mark.parametrize("look_around", [True, False])
+def test_a_frame_read_as_a_fall_is_read_again_where_the_person_was(
+    engine_factory: EngineFactory, look_around: bool
+) -> None:
+    """UR adl-13 (tune split: walk, bend over), the camera loop's second frame 0.25 s later.
+
+    At 6.27 s the whole frame reads as a fall, and the mirrored reading does not overrule it;
+    the frame cut around where the person was finds them upright, not gone down, so no alert.
+    Without that look it alerts.
+    """
+    clip = require(FIXTURES / "benchmark" / "urfd" / "adl-13-cam0-rgb.mp4")
+    engine = engine_factory(LIGHTNING)
+    alerts = replay_clip(engine, clip, 30.0, delay=0.25, look_around=look_around).alerts
+    assert [round(e.timestamp, 2) for e in alerts] == ([] if look_around else [6.27])

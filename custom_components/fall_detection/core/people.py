@@ -153,6 +153,16 @@ def estimate_in_crop(
     return to_source(best, square.xmin, square.ymin, scale)
 
 
+def reading_around(
+    engine: PoseEngine, decoded: Decoded, box: Box, grow: float, min_score: float
+) -> Person | None:
+    """Whoever the frame cut to a square ``grow`` times ``box`` around it shows (or None).
+
+    The detector's second look at where a person was (``detector.second``).
+    """
+    return estimate_in_crop(engine, decoded, crop_square(decoded.source_size, box, grow), min_score)
+
+
 def estimate_people(
     engine: PoseEngine,
     decoded: Decoded,

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from .detector import DetectorConfig, FallDetector, FallEvent, FloorModel, RateConfig
+from .detector.second import AROUND_GROW, SecondReadings
 from .mirror import mirrored_reading
-from .people import DEFAULT_PEOPLE, PeopleConfig, estimate_people
+from .people import DEFAULT_PEOPLE, PeopleConfig, estimate_people, reading_around
 from .preprocess import Decoded, ImageInput, open_image
 from .render import render
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from .engine import PoseEngine
-    from .types import Person, PoseResult
+    from .types import Box, Person, PoseResult
 
 
 _TURN = {
@@ -91,6 +92,7 @@ class FramePipeline:
         rate: RateConfig | None = None,
         people: PeopleConfig | None = DEFAULT_PEOPLE,
         second_opinion: bool = True,
+        look_around: bool = True,
     ) -> None:
         """Wrap ``engine`` with a fresh detector.
 
@@ -102,7 +104,8 @@ class FramePipeline:
         for the whole frame only (also what multi-person models always use).
         ``rotate_retry`` False: one upright pass on the whole frame and nothing more (no
         turned retry, no people module). ``second_opinion``: read a person again on the
-        mirrored view before a fall seen in one frame is raised (``core.mirror``).
+        mirrored view before a fall seen in one frame is raised (``core.mirror``), and, with
+        ``look_around``, again on the frame cut around where they were (``detector.second``).
         """
         if camera_rotation not in CAMERA_ROTATIONS:
             raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")
@@ -112,6 +115,7 @@ class FramePipeline:
         self.camera_rotation = camera_rotation
         self.people = None if engine.spec.multi_person else people
         self.second_opinion = second_opinion
+        self.look_around = look_around
         self._discovered = float("-inf")  # when the last discovery pass ran
 
     def decode(self, image: ImageInput) -> Decoded:
@@ -156,14 +160,15 @@ class FramePipeline:
             pose = self.estimate(decoded)
         threshold = self.detector.config.keypoint_threshold
 
-        def second_opinion(person: Person) -> Person | None:
+        def mirrored(person: Person) -> Person | None:
             return mirrored_reading(self.engine, decoded, person, threshold, pose.crops)
 
+        def around(box: Box) -> Person | None:
+            return reading_around(self.engine, decoded, box, AROUND_GROW, threshold)
+
+        second = SecondReadings(mirrored, around if self.look_around else None)
         events = self.detector.update(
-            pose.people,
-            timestamp,
-            decoded.source_size,
-            second_opinion if self.second_opinion else None,
+            pose.people, timestamp, decoded.source_size, second if self.second_opinion else None
         )
         return FrameResult(
             timestamp,

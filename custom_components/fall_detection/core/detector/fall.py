@@ -19,8 +19,9 @@ fall is raised on that frame (tune split: no change; report split: +2 falls, no 
 alarm). Only while one person is tracked: with two people side by side
 (``benchmarks/two_people.py``) a person missing for a frame was as often a mix-up, and it
 added false alarms there. At the base rate one frame is enough (waiting a second would
-cost a second of every alert). Either way a descent must first stand against a second
-reading of its frame, mirrored, when the caller supplies one (``second``).
+cost a second of every alert). Either way a descent must first stand against second
+readings of its frame, when the caller supplies them (``second``): the person mirrored, and
+the frame cut around where they were last seen.
 
 If the person stays down for ``confirm_seconds`` it is *confirmed*; if they get up first
 it is *dismissed*. A slow slide to the floor that never looks like a fall within 10 s is
@@ -58,7 +59,7 @@ from .rules import (
     slow_fall,
     stayed_down,
 )
-from .second import SecondOpinion, confirmed
+from .second import SecondReadings, stands
 from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
@@ -148,14 +149,15 @@ class FallDetector:
         people: tuple[Person, ...],
         timestamp: float,
         frame_size: tuple[int, int] | None = None,
-        second_opinion: SecondOpinion | None = None,
+        second_opinion: SecondReadings | None = None,
     ) -> list[FallEvent]:
         """Feed one frame (possibly empty); return the events it produced.
 
         ``frame_size`` (width, height of the image the keypoints are in) lets the
         floor model learn and judge; without it there is no long lie.
-        ``second_opinion``: reads a person of this frame again (mirrored, ``core.mirror``)
-        before a descent is raised (``second``); without it one reading decides.
+        ``second_opinion``: reads this frame again (the person mirrored, ``core.mirror``, and
+        around where they were) before a descent is raised (``second``); without it one
+        reading decides.
         """
         cfg = self.config
         events: list[FallEvent] = []
@@ -216,7 +218,7 @@ class FallDetector:
         state: TrackState,
         obs: Observation,
         size: tuple[int, int] | None,
-        second: SecondOpinion | None,
+        second: SecondReadings | None,
     ) -> list[FallEvent]:
         cfg = self.config
         timestamp = obs.timestamp
@@ -267,13 +269,14 @@ class FallDetector:
         return None
 
     def _stands(
-        self, state: TrackState, obs: Observation, reason: str, second: SecondOpinion | None
+        self, state: TrackState, obs: Observation, reason: str, second: SecondReadings | None
     ) -> bool:
-        """Whether a fall seen in ``obs`` stands against a second reading of the frame."""
+        """Whether a fall seen in ``obs`` stands against second readings of the frame."""
         if reason != "descent" or second is None:
             return True
-        again = second(obs.person)  # a "descent" is the heuristic's: no classifier
-        return confirmed(self.config, obs, again, lambda o: self._best_evidence(state, o))
+        previous = state.history[-1].person.box if state.history else None
+        # A "descent" is the heuristic's: no classifier.
+        return stands(self.config, obs, previous, second, lambda o: self._best_evidence(state, o))
 
     def _verdict(self, obs: Observation, size: tuple[int, int] | None) -> FloorVerdict | None:
         """Where a lying person lies, when the floor is known (else None)."""

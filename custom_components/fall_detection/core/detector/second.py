@@ -13,21 +13,52 @@ mirror trusted only when at least as confident): 5 false alarms fewer in 65, one
 (UR fall-15, whose clip ends 0.4 s after the vetoed frame; the next frame saw the fall but
 had nothing to agree with) lost in 297. Vetoing on any disagreement removed half the false
 alarms but lost 28 falls (see ``benchmarks/README.md``, session 9).
+
+Then a second look at *where the person was*: the frame cut to a square ``AROUND_GROW``
+(2) times the longer side of the person's previous box, around it, and read there
+(``core.people.reading_around``). A fall lands within about a body length of where the
+person stood, so a fall's crop shows the person down too. The single-pose model, given a
+whole room in which the person is hard to read (sitting deep in an armchair seen from a
+ceiling corner, crouched behind a sofa), sometimes strings a "person" across the table or
+the floor instead, and that guess reads as someone lying. The crop, which shows the real
+person large, then finds them sitting or standing: the descent is vetoed when the crop
+finds an upright, confident torso (``keypoint_threshold``) whose evidence against the same
+earlier frames is under ``AGREES`` of the alert threshold. Nobody found there, or someone
+found lying, does not overrule (the crop can string a guess across furniture too: counted
+as a contradiction, such guesses vetoed three Ambianic test pairs whose faller had moved
+away). Tuned on the tune split over the four phases of ``benchmarks/phases.py``, with the
+video's frames and as JPEG stills of quality 85 (``--jpeg 85``), before the upright
+condition: asked at every frame (bursts too) and on any confident reading, 435 falls with
+30 false alarms there instead of 437 with 45; only at the base rate, 436 with 39; only when
+as confident as the first reading, 436 with 41; a crop 2.5 times the box, 434 with 33. With
+the upright condition (landed): 438 with 36 (see ``benchmarks/README.md``, session 11).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from .features import Evidence, Observation
 
 if TYPE_CHECKING:
-    from ..types import Person
+    from collections.abc import Callable
+
+    from ..types import Box, Person
     from .config import DetectorConfig
 
-type SecondOpinion = Callable[[Person], Person | None]
 AGREES: Final = 0.5  # share of the alert threshold the second reading's evidence must reach
+AROUND_GROW: Final = 2.0  # the crop around the previous box, times its longer side
+
+
+@dataclass(frozen=True, slots=True)
+class SecondReadings:
+    """Readings of the current frame the detector asks for before it raises a descent."""
+
+    mirrored: Callable[[Person], Person | None]
+    """The person read again on their view mirrored left to right (``core.mirror``)."""
+    around: Callable[[Box], Person | None] | None = None
+    """Who the frame cut around a box shows (``core.people.reading_around``)."""
 
 
 def confirmed(
@@ -47,3 +78,42 @@ def confirmed(
         return True  # a weaker reading does not overrule
     best = descent(again)
     return best is not None and best.confidence >= AGREES * cfg.alert_threshold
+
+
+def contradicted(
+    cfg: DetectorConfig,
+    timestamp: float,
+    around: Person | None,
+    descent: Callable[[Observation], Evidence | None],
+) -> bool:
+    """Whether the reading ``around`` where the person was shows them still up.
+
+    An upright, confident torso there (``keypoint_threshold``) whose evidence against the
+    person's earlier frames is under ``AGREES`` of the alert threshold. Nobody found, or
+    something found lying (the crop can string a guess across furniture too), does not count.
+    """
+    if around is None:
+        return False
+    there = Observation.of(around, timestamp, cfg.keypoint_threshold)
+    if not there.upright or there.spine.score < cfg.keypoint_threshold:
+        return False
+    best = descent(there)
+    return best is None or best.confidence < AGREES * cfg.alert_threshold
+
+
+def stands(
+    cfg: DetectorConfig,
+    obs: Observation,
+    previous: Box | None,
+    second: SecondReadings,
+    descent: Callable[[Observation], Evidence | None],
+) -> bool:
+    """Whether a descent seen in ``obs`` stands against the ``second`` readings of its frame.
+
+    Mirrored (``confirmed``), then around the person's ``previous`` box (``contradicted``).
+    """
+    if not confirmed(cfg, obs, second.mirrored(obs.person), descent):
+        return False
+    if second.around is None or previous is None:
+        return True
+    return not contradicted(cfg, obs.timestamp, second.around(previous), descent)
