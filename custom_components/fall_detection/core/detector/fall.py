@@ -274,7 +274,10 @@ class FallDetector:
         """Whether a fall seen in ``obs`` stands against second readings of the frame."""
         if reason != "descent" or second is None:
             return True
-        previous = state.history[-1].person.box if state.history else None
+        # Only while one person is tracked: with two side by side, the crop around one can
+        # show the other standing there (a helper next to someone who fell).
+        alone = len(self.tracker.tracks) == 1
+        previous = state.history[-1].person.box if state.history and alone else None
         # A "descent" is the heuristic's: no classifier.
         return stands(self.config, obs, previous, second, lambda o: self._best_evidence(state, o))
 

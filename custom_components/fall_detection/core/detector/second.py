@@ -14,24 +14,26 @@ mirror trusted only when at least as confident): 5 false alarms fewer in 65, one
 had nothing to agree with) lost in 297. Vetoing on any disagreement removed half the false
 alarms but lost 28 falls (see ``benchmarks/README.md``, session 9).
 
-Then a second look at *where the person was*: the frame cut to a square ``AROUND_GROW``
-(2) times the longer side of the person's previous box, around it, and read there
+Then a second look at *where the person was*: the frame cut to a square ``AROUND_GROW`` (2)
+times the longer side of the person's previous box, around it, and read there
 (``core.people.reading_around``). A fall lands within about a body length of where the
 person stood, so a fall's crop shows the person down too. The single-pose model, given a
 whole room in which the person is hard to read (sitting deep in an armchair seen from a
 ceiling corner, crouched behind a sofa), sometimes strings a "person" across the table or
 the floor instead, and that guess reads as someone lying. The crop, which shows the real
-person large, then finds them sitting or standing: the descent is vetoed when the crop
-finds an upright, confident torso (``keypoint_threshold``) whose evidence against the same
-earlier frames is under ``AGREES`` of the alert threshold. Nobody found there, or someone
-found lying, does not overrule (the crop can string a guess across furniture too: counted
-as a contradiction, such guesses vetoed three Ambianic test pairs whose faller had moved
-away). Tuned on the tune split over the four phases of ``benchmarks/phases.py``, with the
-video's frames and as JPEG stills of quality 85 (``--jpeg 85``), before the upright
-condition: asked at every frame (bursts too) and on any confident reading, 435 falls with
-30 false alarms there instead of 437 with 45; only at the base rate, 436 with 39; only when
-as confident as the first reading, 436 with 41; a crop 2.5 times the box, 434 with 33. With
-the upright condition (landed): 438 with 36 (see ``benchmarks/README.md``, session 11).
+person large, then finds them sitting or standing: the descent is vetoed when the crop finds
+an upright, confident torso (``keypoint_threshold``) whose evidence against the same earlier
+frames is under ``AGREES`` of the alert threshold. Nobody found there, or someone found
+lying, does not overrule (the crop can string a guess across furniture too: counted as a
+contradiction, such guesses vetoed three Ambianic test pairs whose faller had moved away).
+Only while one person is tracked: with two side by side, the crop around one can show the
+other standing there, a helper next to someone who fell. Tuned on the tune split over the
+four phases of ``benchmarks/phases.py``, with the video's frames and as JPEG stills of
+quality 85 (``--jpeg 85``), before the upright condition: asked at every frame (bursts too)
+and on any confident reading, 435 falls with 30 false alarms there instead of 437 with 45;
+only at the base rate, 436 with 39; only when as confident as the first reading, 436 with
+41; a crop 2.5 times the box, 434 with 33. With the upright condition (landed): 438 with 36
+(see ``benchmarks/README.md``, session 11).
 """
 
 from __future__ import annotations
