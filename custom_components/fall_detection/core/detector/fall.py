@@ -140,6 +140,11 @@ class FallDetector:
         return max(tracks, key=lambda t: t.hits).track_id if tracks else None
 
     @property
+    def _alone(self) -> bool:
+        """Whether one person is tracked: with several, a missing or standing one may be another."""
+        return len(self.tracker.tracks) == 1
+
+    @property
     def person_on_floor(self) -> bool:
         """Someone has been on the floor for ``long_lie_seconds`` and is still there."""
         return self.long_lie.active
@@ -180,7 +185,7 @@ class FallDetector:
             events.append(on_floor_event(lie))
         # People the pose stage lost in this frame, or found without a measurable torso. Only
         # with one person tracked: with several, a missing person is as likely a mix-up.
-        alone = len(self.tracker.tracks) == 1
+        alone = self._alone
         measured = {
             tid for tid, obs in seen if obs.usable and obs.spine.score >= cfg.keypoint_threshold
         }
@@ -233,7 +238,7 @@ class FallDetector:
         elif timestamp >= state.quiet_until:
             found = self._fall(state, obs, size)
             if found is not None and not self._stands(state, obs, found[1], second):
-                found = None  # the mirrored reading shows no fall (``second``)
+                found = None  # a second reading of the frame shows no fall (``second``)
             if found is not None and agreed(cfg, state, obs, burst_frame=self._burst_frame):
                 events.append(raise_fall(cfg, track.track_id, state, obs, *found))
             elif found is not None:
@@ -276,8 +281,7 @@ class FallDetector:
             return True
         # Only while one person is tracked: with two side by side, the crop around one can
         # show the other standing there (a helper next to someone who fell).
-        alone = len(self.tracker.tracks) == 1
-        previous = state.history[-1].person.box if state.history and alone else None
+        previous = state.history[-1].person.box if state.history and self._alone else None
         # A "descent" is the heuristic's: no classifier.
         return stands(self.config, obs, previous, second, lambda o: self._best_evidence(state, o))
 
