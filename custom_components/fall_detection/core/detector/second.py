@@ -35,11 +35,12 @@ only at the base rate, 436 with 39; only when as confident as the first reading,
 41; a crop 2.5 times the box, 434 with 33. With the upright condition (landed): 438 with 36
 (see ``benchmarks/README.md``, session 11).
 
-First of all, for every fall rule (descent, slow descent, stayed down, off furniture): is it
-more than a guess (``not_a_guess``)? A fall brings a body to where it was not in the posture
-it is measured against (``Evidence.reference``), so the frame differs from that earlier frame
-at the fallen torso (``moved_there``: the largest mean grey difference over patches around
-the confident shoulders and hips; the caller keeps the frames, ``core.stills``). The guesses
+Before those readings, and for every fall rule (descent, slow descent, stayed down, off
+furniture): is the fall more than a guess (``not_a_guess``)? A fall brings a body to where it
+was not in the posture it is measured against (``Evidence.reference``), so the frame differs
+from that earlier frame at the fallen torso (``moved_there``: the largest mean grey
+difference over patches around the confident shoulders and hips; the caller keeps the
+frames, ``core.stills``). The guesses
 strung across a table and the floor lie on still furniture. On the alerts of the eight
 replays (four phases, video frames) every guess drawn on its frame changed by at most about 4
 grey levels and every fall seen on the person by 11 or more (20 in the tune split):
