@@ -42,22 +42,16 @@ def replay_clip(
     *,
     second_opinion: bool = True,
     look_around: bool = True,
-    check_moved: bool = True,
 ) -> Replayed:
     """Replay ``clip`` through a fresh pipeline at ``rate`` (the integration's defaults).
 
     ``delay``: the second frame held back by that many seconds (another phase of the camera
     loop, ``core.video.replay_frames``); ``second_opinion``: the pipeline's mirrored second
     reading before a fall is raised (on by default, as in the integration); ``look_around``:
-    its reading of the frame cut around where the person was (on by default too);
-    ``check_moved``: a fall read where nothing moved must be found again there (on too).
+    its reading of the frame cut around where the person was (on by default too).
     """
     pipeline = FramePipeline(
-        engine,
-        rate=rate,
-        second_opinion=second_opinion,
-        look_around=look_around,
-        check_moved=check_moved,
+        engine, rate=rate, second_opinion=second_opinion, look_around=look_around
     )
     out = Replayed()
 

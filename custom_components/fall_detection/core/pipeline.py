@@ -14,7 +14,6 @@ from .people import DEFAULT_PEOPLE, PeopleConfig, estimate_people, reading_aroun
 from .preprocess import Decoded, ImageInput, open_image
 from .render import render
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
-from .stills import FrameMemory
 
 if TYPE_CHECKING:
     import numpy as np
@@ -94,7 +93,6 @@ class FramePipeline:
         people: PeopleConfig | None = DEFAULT_PEOPLE,
         second_opinion: bool = True,
         look_around: bool = True,
-        check_moved: bool = True,
     ) -> None:
         """Wrap ``engine`` with a fresh detector.
 
@@ -107,9 +105,7 @@ class FramePipeline:
         ``rotate_retry`` False: one upright pass on the whole frame and nothing more (no
         turned retry, no people module). ``second_opinion``: read a person again on the
         mirrored view before a fall seen in one frame is raised (``core.mirror``), and, with
-        ``look_around``, again on the frame cut around where they were (``detector.second``);
-        with ``check_moved``, a fall read where nothing moved since (``core.stills``) must be
-        found again there.
+        ``look_around``, again on the frame cut around where they were (``detector.second``).
         """
         if camera_rotation not in CAMERA_ROTATIONS:
             raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")
@@ -120,7 +116,6 @@ class FramePipeline:
         self.people = None if engine.spec.multi_person else people
         self.second_opinion = second_opinion
         self.look_around = look_around
-        self.stills = FrameMemory(self.detector.config.slow_window_seconds) if check_moved else None
         self._discovered = float("-inf")  # when the last discovery pass ran
 
     def decode(self, image: ImageInput) -> Decoded:
@@ -171,11 +166,7 @@ class FramePipeline:
         def around(box: Box) -> Person | None:
             return reading_around(self.engine, decoded, box, AROUND_GROW, threshold)
 
-        change = None
-        if self.stills is not None and self.second_opinion:
-            self.stills.add(timestamp, decoded.image, decoded.source_size)
-            change = self.stills.change
-        second = SecondReadings(mirrored, around if self.look_around else None, change)
+        second = SecondReadings(mirrored, around if self.look_around else None)
         events = self.detector.update(
             pose.people, timestamp, decoded.source_size, second if self.second_opinion else None
         )

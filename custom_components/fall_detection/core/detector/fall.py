@@ -21,8 +21,7 @@ alarm). Only while one person is tracked: with two people side by side
 added false alarms there. At the base rate one frame is enough (waiting a second would
 cost a second of every alert). Either way a descent must first stand against second
 readings of its frame, when the caller supplies them (``second``): the person mirrored, and
-the frame cut around where they were last seen. Any fall read where nothing moved since the
-posture it is measured against (a guess across still furniture) must be found there again.
+the frame cut around where they were last seen.
 
 If the person stays down for ``confirm_seconds`` it is *confirmed*; if they get up first
 it is *dismissed*. A slow slide to the floor that never looks like a fall within 10 s is
@@ -60,7 +59,7 @@ from .rules import (
     slow_fall,
     stayed_down,
 )
-from .second import SecondReadings, not_a_guess, stands
+from .second import SecondReadings, stands
 from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
@@ -238,7 +237,7 @@ class FallDetector:
             events.extend(follow(cfg, track.track_id, state, timestamp, seen=obs))
         elif timestamp >= state.quiet_until:
             found = self._fall(state, obs, size)
-            if found is not None and not self._stands(state, obs, *found, second):
+            if found is not None and not self._stands(state, obs, found[1], second):
                 found = None  # a second reading of the frame shows no fall (``second``)
             if found is not None and agreed(cfg, state, obs, burst_frame=self._burst_frame):
                 events.append(raise_fall(cfg, track.track_id, state, obs, *found))
@@ -275,28 +274,16 @@ class FallDetector:
         return None
 
     def _stands(
-        self,
-        state: TrackState,
-        obs: Observation,
-        found: Evidence,
-        reason: str,
-        second: SecondReadings | None,
+        self, state: TrackState, obs: Observation, reason: str, second: SecondReadings | None
     ) -> bool:
         """Whether a fall seen in ``obs`` stands against second readings of the frame."""
-        if second is None:
-            return True
-        last = state.history[-1].person.box if state.history else None
-
-        def descent(again: Observation) -> Evidence | None:
-            return self._best_evidence(state, again)  # the heuristic's: no classifier
-
-        if not not_a_guess(self.config, obs, found.reference.timestamp, last, second, descent):
-            return False
-        if reason != "descent":
+        if reason != "descent" or second is None:
             return True
         # Only while one person is tracked: with two side by side, the crop around one can
         # show the other standing there (a helper next to someone who fell).
-        return stands(self.config, obs, last if self._alone else None, second, descent)
+        previous = state.history[-1].person.box if state.history and self._alone else None
+        # A "descent" is the heuristic's: no classifier.
+        return stands(self.config, obs, previous, second, lambda o: self._best_evidence(state, o))
 
     def _verdict(self, obs: Observation, size: tuple[int, int] | None) -> FloorVerdict | None:
         """Where a lying person lies, when the floor is known (else None)."""

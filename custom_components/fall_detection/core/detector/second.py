@@ -34,24 +34,6 @@ and on any confident reading, 435 falls with 30 false alarms there instead of 43
 only at the base rate, 436 with 39; only when as confident as the first reading, 436 with
 41; a crop 2.5 times the box, 434 with 33. With the upright condition (landed): 438 with 36
 (see ``benchmarks/README.md``, session 11).
-
-Before those readings, and for every fall rule (descent, slow descent, stayed down, off
-furniture): is the fall more than a guess (``not_a_guess``)? A fall brings a body to where it
-was not in the posture it is measured against (``Evidence.reference``), so the frame differs
-from that earlier frame at the fallen torso (``moved_there``: the largest mean grey
-difference over patches around the confident shoulders and hips; the caller keeps the
-frames, ``core.stills``). The guesses
-strung across a table and the floor lie on still furniture. On the alerts of the eight
-replays (four phases, video frames) every guess drawn on its frame changed by at most about 4
-grey levels and every fall seen on the person by 11 or more (20 in the tune split):
-``MOVED_MIN`` (8) is the geometric middle of the tune split's gap. A reading where nothing
-moved stands only when the crop around the person's last box finds them down
-(``found_down``: a confident lying torso with a descent). Some real falls were caught on
-such guesses only (the faller hidden behind a table, or at the frame's bottom edge, found by
-no pass): vetoing every guess lost 17 catches of the eight replays for 22 false alarms;
-with the look where the person was, 5 catches (none in the tune split) for 11 false alarms,
-and the tune split went from 438 falls with 36 false alarms to 438 with 34 (see
-``benchmarks/README.md``, session 12).
 """
 
 from __future__ import annotations
@@ -60,21 +42,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from .features import Evidence, Observation
-from .longlie import lying
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
     from ..types import Box, Person
     from .config import DetectorConfig
 
 AGREES: Final = 0.5  # share of the alert threshold the second reading's evidence must reach
 AROUND_GROW: Final = 2.0  # the crop around the previous box, times its longer side
-MOVED_MIN: Final = 8.0  # grey levels (0-255) the frame must have changed at the fallen torso
-MOVED_RADIUS: Final = 0.2  # half-side of the patch around each torso point, in torso lengths
-TORSO: Final = (5, 6, 11, 12)  # shoulders and hips
-
-type Change = Callable[[Iterable[tuple[float, float]], float, float], float | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +61,6 @@ class SecondReadings:
     """The person read again on their view mirrored left to right (``core.mirror``)."""
     around: Callable[[Box], Person | None] | None = None
     """Who the frame cut around a box shows (``core.people.reading_around``)."""
-    change: Change | None = None
-    """How much the frame changed at points since a time (``core.stills.FrameMemory``)."""
 
 
 def confirmed(
@@ -145,62 +119,3 @@ def stands(
     if second.around is None or previous is None:
         return True
     return not contradicted(cfg, obs.timestamp, second.around(previous), descent)
-
-
-def moved_there(cfg: DetectorConfig, obs: Observation, since: float, change: Change | None) -> bool:
-    """Whether the frame changed where ``obs``'s torso is since ``since``.
-
-    The largest change over patches ``MOVED_RADIUS`` torso lengths (half-side) around the
-    confident shoulders and hips must reach ``MOVED_MIN`` grey levels. Unknown (no ``change``,
-    no frame kept from then, no point inside the frame) counts as moved.
-    """
-    points = [
-        (float(x), float(y))
-        for x, y, score in obs.person.keypoints[list(TORSO)]
-        if score >= cfg.keypoint_threshold
-    ]
-    if change is None or not points:
-        return True
-    found = change(points, MOVED_RADIUS * max(obs.spine.length, 1.0), since)
-    return found is None or found >= MOVED_MIN
-
-
-def found_down(
-    cfg: DetectorConfig,
-    timestamp: float,
-    around: Person | None,
-    descent: Callable[[Observation], Evidence | None],
-) -> bool:
-    """Whether the reading ``around`` where the person was shows them fallen.
-
-    A confident (``keypoint_threshold``), lying torso whose evidence against the person's
-    earlier frames reaches the alert threshold.
-    """
-    if around is None:
-        return False
-    there = Observation.of(around, timestamp, cfg.keypoint_threshold)
-    if not there.usable or there.spine.score < cfg.keypoint_threshold or not lying(there):
-        return False
-    best = descent(there)
-    return best is not None and best.confidence >= cfg.alert_threshold
-
-
-def not_a_guess(
-    cfg: DetectorConfig,
-    obs: Observation,
-    since: float,
-    previous: Box | None,
-    second: SecondReadings,
-    descent: Callable[[Observation], Evidence | None],
-) -> bool:
-    """Whether a fall seen in ``obs`` (measured against the frame at ``since``) is not a guess.
-
-    It is when the frame changed where the person lies (``moved_there``); else (a reading on
-    still furniture) only when the frame cut around the person's ``previous`` box finds them
-    down there (``found_down``).
-    """
-    if moved_there(cfg, obs, since, second.change):
-        return True
-    if second.around is None or previous is None:
-        return False
-    return found_down(cfg, obs.timestamp, second.around(previous), descent)
