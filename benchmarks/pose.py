@@ -181,7 +181,7 @@ def reference_people() -> list[list[tuple[float, float]]]:
 
 
 def two_people(make: Callable[[], FramePipeline], use: str) -> str:
-    """ "found/2 (worst error)": the reference people found within the golden tolerances."""
+    """The reference people found within the golden tolerances, as "found/2 (worst error)"."""
     pipeline, data = make(), TWO_IMAGE.read_bytes()
     for t in (0.0, 1.0, 2.0):
         if use == "people":
