@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,6 +94,9 @@ def run_develop(tmp_path: Path, ha: str = "current") -> Iterator[tuple[str, Path
     try:
         assert output, "scripts/develop printed nothing"
         assert output[-1].startswith("Ready:"), "".join(output)
+        # Keep reading what it prints after "Ready:": a full pipe would block Home Assistant's
+        # logging, and then its shutdown on Ctrl-C.
+        threading.Thread(target=output.extend, args=(process.stdout,), daemon=True).start()
         yield f"http://127.0.0.1:{port}", config, output
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
