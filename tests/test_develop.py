@@ -80,6 +80,8 @@ def run_develop(tmp_path: Path, ha: str = "current") -> Iterator[tuple[str, Path
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        # Ctrl-C must reach it even when this process ignores SIGINT (a child inherits that).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
     )
     assert process.stdout is not None
     output: list[str] = []
