@@ -96,8 +96,8 @@ def run_develop(tmp_path: Path, ha: str = "current") -> Iterator[tuple[str, Path
     try:
         assert output, "scripts/develop printed nothing"
         assert output[-1].startswith("Ready:"), "".join(output)
-        # Keep reading what it prints after "Ready:": a full pipe would block Home Assistant's
-        # logging, and then its shutdown on Ctrl-C.
+        # Keep reading what it prints after "Ready:", so its few last lines can never block it
+        # (a safeguard; Home Assistant itself logs to a file).
         threading.Thread(target=output.extend, args=(process.stdout,), daemon=True).start()
         yield f"http://127.0.0.1:{port}", config, output
     finally:
