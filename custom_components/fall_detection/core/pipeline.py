@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PIL import Image
@@ -14,6 +15,7 @@ from .people import DEFAULT_PEOPLE, PeopleConfig, estimate_people, reading_aroun
 from .preprocess import Decoded, ImageInput, open_image
 from .render import render
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
+from .stills import FrameMemory
 
 if TYPE_CHECKING:
     import numpy as np
@@ -117,6 +119,8 @@ class FramePipeline:
         self.second_opinion = second_opinion
         self.look_around = look_around
         self._discovered = float("-inf")  # when the last discovery pass ran
+        # Grey copies of the last frames, to tell a new person who moves from furniture.
+        self.stills = FrameMemory(2 * self.people.moved_since) if self.people is not None else None
 
     def decode(self, image: ImageInput) -> Decoded:
         """Decode at reduced size and turn upright."""
@@ -145,6 +149,12 @@ class FramePipeline:
             recent = self.detector.recent_people(timestamp, self.people.recent_seconds)
             threshold = self.detector.config.keypoint_threshold
             discover = timestamp - self._discovered >= 0.9 * self.people.discover_seconds
+            moved = None
+            if self.stills is not None:
+                self.stills.add(timestamp, decoded.image, decoded.source_size)
+                since = timestamp - self.people.moved_since
+                moved = partial(self.stills.box_change, since=since)
+
             pose = estimate_people(
                 self.engine,
                 decoded,
@@ -153,6 +163,7 @@ class FramePipeline:
                 self.people,
                 discover=discover,
                 sizes=tuple(size for _, size in recent),
+                moved=moved,
             )
             if discover or timestamp < self._discovered:  # a clock that went back starts over
                 self._discovered = timestamp
