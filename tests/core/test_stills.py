@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image
 
+from custom_components.fall_detection.core.detector import RateConfig
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.people import DEFAULT_PEOPLE
 from custom_components.fall_detection.core.pipeline import FramePipeline
@@ -87,3 +88,18 @@ def test_frames_are_kept_small_and_for_a_while() -> None:
     kept = memory._frames[-1][1]  # the copy itself is the point
     assert kept.shape == (WIDTH * 3 // 4, WIDTH)
     assert kept.dtype == np.uint8
+
+
+def test_the_pipeline_keeps_a_frame_from_a_second_back_at_the_slowest_rate(
+    engine_factory: EngineFactory,
+) -> None:
+    """At 0.2 frames per second (the slowest base rate) the frame before is 5 s old."""
+    first, later = _frames_at("fall-25-cam0-rgb.mp4", 0.0, 1.0)
+    pipeline = FramePipeline(engine_factory(LIGHTNING), rate=RateConfig(base_fps=0.2))
+    assert pipeline.stills is not None
+    pipeline.process(first, 100.0)
+    pipeline.process(later, 105.0)
+    since = 105.0 - DEFAULT_PEOPLE.moved_since
+    change = pipeline.stills.box_change(Box(100.0, 50.0, 200.0, 200.0), since)
+    assert change is not None
+    assert change > 0.0

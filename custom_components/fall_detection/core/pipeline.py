@@ -119,8 +119,12 @@ class FramePipeline:
         self.second_opinion = second_opinion
         self.look_around = look_around
         self._discovered = float("-inf")  # when the last discovery pass ran
-        # Grey copies of the last frames, to tell a new person who moves from furniture.
-        self.stills = FrameMemory(2 * self.people.moved_since) if self.people is not None else None
+        # Grey copies of the last frames, to tell a new person who moves from furniture: long
+        # enough to hold a frame from ``moved_since`` back at the slowest base rate too.
+        self.stills = None
+        if self.people is not None:
+            base = self.detector.rate.base_interval
+            self.stills = FrameMemory(2 * max(self.people.moved_since, base))
 
     def decode(self, image: ImageInput) -> Decoded:
         """Decode at reduced size and turn upright."""
