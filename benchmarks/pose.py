@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import statistics
 import time
 from collections.abc import Callable
@@ -51,6 +50,7 @@ from core.backends import BackendKind
 from core.catalog import load_catalog
 from core.engine import PoseEngine
 from core.geometry import hip_y, spine
+from core.golden import found_within, read_reference
 from core.people import estimate_people
 from core.pipeline import FramePipeline
 from core.preprocess import Decoded
@@ -66,7 +66,6 @@ TWO_REFERENCE = (
     MODELS / "reference" / "posenet_mobilenet_v1_075_481_641_16_quant_decoder_reference.csv"
 )
 TWO_MEAN, TWO_MAX = 0.015, 0.03  # normalised image units, as the golden tests
-REF_SCORE = 0.3  # reference keypoints compared: those the reference is confident of
 
 type Estimator = Callable[[Decoded], PoseResult]
 
@@ -165,21 +164,6 @@ def still_images(pipeline: FramePipeline, use: str) -> tuple[float, float, int, 
     return (*shares, fall[1], not_fall[1], f"{annotated[0]}/{annotated[1]}")
 
 
-def reference_people() -> list[list[tuple[float, float]]]:
-    """The two reference people: per person, its confident keypoints' (x, y) in 0-1 units.
-
-    Keypoints the reference is not confident of are (nan, nan).
-    """
-    people: dict[str, list[tuple[float, float]]] = {}
-    with TWO_REFERENCE.open() as stream:
-        for row in csv.DictReader(stream):
-            keypoints = people.setdefault(row["pose_id"], [(math.nan, math.nan)] * 17)
-            if float(row["keypoint_score"]) > REF_SCORE:
-                xy = (float(row["keypoint_x"]), float(row["keypoint_y"]))
-                keypoints[int(row["keypoint_id"])] = xy
-    return [people[key] for key in sorted(people)]
-
-
 def two_people(make: Callable[[], FramePipeline], use: str) -> str:
     """The reference people found within the golden tolerances, as "found/2 (worst error)"."""
     pipeline, data = make(), TWO_IMAGE.read_bytes()
@@ -188,26 +172,10 @@ def two_people(make: Callable[[], FramePipeline], use: str) -> str:
             result = pipeline.process(data, t).pose
         else:
             result = estimate(pipeline, use, pipeline.decode(data))
-    width, height = result.image_width, result.image_height
-    found, used, worst = 0, set(), 0.0
-    for reference in reference_people():
-        best: tuple[float, float, int] | None = None  # mean, max error, person index
-        for index, person in enumerate(result.people):
-            errors = [
-                max(abs(x / width - rx), abs(y / height - ry))
-                for (x, y, _), (rx, ry) in zip(person.keypoints, reference, strict=True)
-                if not math.isnan(rx)
-            ]
-            mean, top = statistics.fmean(errors), max(errors)
-            if best is None or mean < best[0]:
-                best = (mean, top, index)
-        if best is None:
-            continue
-        worst = max(worst, best[1])
-        if best[0] <= TWO_MEAN and best[1] <= TWO_MAX and best[2] not in used:
-            found += 1
-            used.add(best[2])
-    return f"{found}/2 ({worst:.3f})" if result.people else "0/2 (-)"
+    if not result.people:
+        return "0/2 (-)"
+    found, worst = found_within(result, read_reference(TWO_REFERENCE), TWO_MEAN, TWO_MAX)
+    return f"{found}/2 ({worst:.3f})"
 
 
 def timing(pipeline: FramePipeline, use: str, image: Path, runs: int) -> float:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from custom_components.fall_detection.core.engine import PoseEngine
-from tests.core.golden import match, read_reference
+from custom_components.fall_detection.core.golden import match, read_reference
 from tests.paths import REFERENCE, require
 
 LIGHTNING_REF = "movenet_single_pose_lightning_ptq_reference.csv"

@@ -13,6 +13,7 @@ from PIL import Image
 from custom_components.fall_detection.core.detector import BURST_FPS, DetectorConfig, RateConfig
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.geometry import spine
+from custom_components.fall_detection.core.golden import found_within, match, read_reference
 from custom_components.fall_detection.core.people import (
     DEFAULT_PEOPLE,
     MIN_CROP,
@@ -26,7 +27,6 @@ from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.preprocess import Decoded
 from custom_components.fall_detection.core.types import Box
 from custom_components.fall_detection.core.video import replay_frames, video_frames
-from tests.core.golden import match, read_reference
 from tests.paths import FIXTURES, PAIRS, REFERENCE, require
 
 EngineFactory = Callable[[str], PoseEngine]
@@ -55,6 +55,8 @@ def test_two_people_found_tracked_apart_and_on_the_reference(
     for err in match(result.pose, read_reference(require(REFERENCE / POSENET_REF))):
         assert err.max() <= 0.03, err
         assert err.mean() <= 0.015, err
+    refs = read_reference(require(REFERENCE / POSENET_REF))
+    assert found_within(result.pose, refs, 0.015, 0.03)[0] == 2  # each by a different person
     first, second = result.pose.people
     assert first.box.iou(second.box) == 0.0
     assert all((spine(p, 0.11).tilt or 90.0) < 30.0 for p in result.pose.people)
@@ -64,6 +66,11 @@ def test_whole_frame_only_finds_one_of_two(engine_factory: EngineFactory) -> Non
     image = require(REFERENCE / "posenet_test_image.bmp").read_bytes()
     pipeline = FramePipeline(engine_factory(LIGHTNING), people=None)
     assert _replay(pipeline, image, 3) == [1, 1, 1]
+    result = pipeline.process(image, 3.0).pose
+    refs = read_reference(require(REFERENCE / POSENET_REF))
+    found, worst = found_within(result, refs, 0.015, 0.03)
+    assert found == 1
+    assert worst > 0.1  # the other reference person is far from anyone found
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from custom_components.fall_detection.core.backends.portable import PortableBack
 from custom_components.fall_detection.core.catalog import Catalog, load_catalog
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.errors import ModelError
-from tests.core.golden import match, read_reference
+from custom_components.fall_detection.core.golden import match, read_reference
 from tests.paths import MODELS, PAIRS, REFERENCE, require
 
 CPU_MODELS = [m.name for m in load_catalog().cpu_models()]
