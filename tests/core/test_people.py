@@ -25,7 +25,7 @@ from custom_components.fall_detection.core.people import (
 )
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.preprocess import Decoded
-from custom_components.fall_detection.core.types import Box
+from custom_components.fall_detection.core.types import Box, PoseResult
 from custom_components.fall_detection.core.video import replay_frames, video_frames
 from tests.paths import FIXTURES, PAIRS, REFERENCE, require
 
@@ -228,3 +228,11 @@ def test_annotated_frame_outlines_the_crops(engine_factory: EngineFactory) -> No
     plain = np.asarray(Image.open(io.BytesIO(result.render())).convert("RGB"))
     plain_yellow = (plain[..., 0] > 200) & (plain[..., 1] > 180) & (plain[..., 2] < 110)
     assert yellow.sum() > plain_yellow.sum() + 200
+
+
+def test_a_golden_comparison_never_passes_on_no_one() -> None:
+    refs = read_reference(require(REFERENCE / POSENET_REF))
+    nobody = PoseResult((), 641, 481, LIGHTNING)
+    with pytest.raises(ValueError, match="nobody"):
+        match(nobody, refs)
+    assert found_within(nobody, refs, 0.015, 0.03) == (0, 0.0)

@@ -57,9 +57,23 @@ def errors(
     return found
 
 
+def closest(result: PoseResult, ref: RefPose) -> tuple[int, npt.NDArray[np.float64]] | None:
+    """The person of ``result`` closest to ``ref`` (lowest mean error): index and errors."""
+    scored = [(errors(p, result, ref), i) for i, p in enumerate(result.people)]
+    if not scored:
+        return None
+    errs, index = min(scored, key=lambda pair: float(pair[0].mean()))
+    return index, errs
+
+
 def match(result: PoseResult, refs: list[RefPose]) -> list[npt.NDArray[np.float64]]:
-    """For each reference pose, the errors of the detected person closest to it."""
-    return [min((errors(p, result, ref) for p in result.people), key=np.mean) for ref in refs]
+    """For each reference pose, the errors of the detected person closest to it.
+
+    Raises ``ValueError`` when nobody was found: a golden test must not pass on no one.
+    """
+    if not result.people:
+        raise ValueError("nobody found to compare with the reference")
+    return [best[1] for ref in refs if (best := closest(result, ref)) is not None]
 
 
 def found_within(
@@ -67,20 +81,19 @@ def found_within(
 ) -> tuple[int, float]:
     """How many reference poses a different person matches within the tolerances.
 
-    Per reference pose, the person closest to it (lowest mean error) counts when their mean
-    error is at most ``mean`` and every error at most ``worst``, and no other reference pose
+    Per reference pose, the person closest to it (``closest``) counts when their mean error
+    is at most ``mean`` and every error at most ``worst``, and no other reference pose
     counted them already. Also returns the largest error of those closest people (0 when
     nobody was found).
     """
     found, used, largest = 0, set(), 0.0
     for ref in refs:
-        scored = [(float(errors(p, result, ref).mean()), i) for i, p in enumerate(result.people)]
-        if not scored:
+        best = closest(result, ref)
+        if best is None:
             continue
-        error, index = min(scored)
-        top = float(errors(result.people[index], result, ref).max())
-        largest = max(largest, top)
-        if error <= mean and top <= worst and index not in used:
+        index, errs = best
+        largest = max(largest, float(errs.max()))
+        if errs.mean() <= mean and errs.max() <= worst and index not in used:
             found += 1
             used.add(index)
     return found, largest
