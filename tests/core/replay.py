@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from PIL import Image
 
 from custom_components.fall_detection.const import DEFAULT_BURSTS, DEFAULT_FPS
 from custom_components.fall_detection.core.detector import BURST_FPS, RateConfig
@@ -42,13 +45,15 @@ def replay_clip(
     *,
     second_opinion: bool = True,
     look_around: bool = True,
+    jpeg: int | None = None,
 ) -> Replayed:
     """Replay ``clip`` through a fresh pipeline at ``rate`` (the integration's defaults).
 
     ``delay``: the second frame held back by that many seconds (another phase of the camera
     loop, ``core.video.replay_frames``); ``second_opinion``: the pipeline's mirrored second
     reading before a fall is raised (on by default, as in the integration); ``look_around``:
-    its reading of the frame cut around where the person was (on by default too).
+    its reading of the frame cut around where the person was (on by default too); ``jpeg``:
+    each frame handed over as a JPEG still of that quality, as a camera entity serves it.
     """
     pipeline = FramePipeline(
         engine, rate=rate, second_opinion=second_opinion, look_around=look_around
@@ -56,7 +61,7 @@ def replay_clip(
     out = Replayed()
 
     def analyse(t: float, image: np.ndarray) -> float:
-        result = pipeline.process(image, t)
+        result = pipeline.process(image if jpeg is None else _still(image, jpeg), t)
         out.alerts.extend(e for e in result.events if e.is_alert)
         out.track_ids.update(track_id for track_id, _ in pipeline.detector.last_tracks)
         out.times.append(t)
@@ -65,3 +70,10 @@ def replay_clip(
 
     replay_video(clip, analyse, video_fps, delay)
     return out
+
+
+def _still(image: np.ndarray, quality: int) -> bytes:
+    """``image`` as a camera's JPEG still of ``quality``."""
+    out = io.BytesIO()
+    Image.fromarray(image).save(out, "JPEG", quality=quality)
+    return out.getvalue()

@@ -132,6 +132,38 @@ def test_real_lowerings_watched_in_a_burst_are_not_falls(
     assert replay_clip(engine, clip, 30.0, delay=phase).alerts == []
 
 
+def test_a_small_upright_reading_on_the_way_down_is_not_standing() -> None:
+    """A crouching person read upright at a third of their size is not where they last stood.
+
+    Standing until 2 s, half-way at 2.6 and 3.2 s, then an upright reading with a box a third
+    of the standing one (the legs lost) at 3.8 s, and lying at 4.8 s: 2.8 s from standing to
+    lying, a lowering. Counted as standing, the fragment would make it look 1 s long: a fall.
+    """
+    half_way = body((300, 380), tilt=50)
+    fragment = body((300, 320), torso=30)
+    way_down = [(2.6, half_way), (3.2, half_way), (3.8, fragment)]
+    assert _alerts([*STANDING, *way_down, (4.8, LYING)]) == []
+    # At the person's full size that reading is standing: a second from it to lying, a fall.
+    upright = [(2.6, half_way), (3.2, half_way), (3.8, body((300, 320)))]
+    assert _alerts([*STANDING, *upright, (4.8, LYING)]) == ["descent"]
+
+
+@pytest.mark.parametrize(
+    ("name", "phase"), [("adl-23-cam0-rgb.mp4", 0.25), ("adl-10-cam0-rgb.mp4", 0.25)]
+)
+def test_real_lowerings_read_as_camera_stills_are_not_falls(
+    engine_factory: EngineFactory, name: str, phase: float
+) -> None:
+    """UR clips of sitting down on a bed and lying back, as JPEG stills of quality 85.
+
+    On the way down one still is read upright at less than half the person's size; it is not
+    where they last stood (``lowering.STANDING_SIZE``).
+    """
+    clip = require(FIXTURES / "benchmark" / "urfd" / name)
+    engine = engine_factory("movenet_lightning_int8")
+    assert replay_clip(engine, clip, 30.0, delay=phase, jpeg=85).alerts == []
+
+
 def test_getting_down_from_a_crouch_seen_at_the_base_rate_is_not_a_fall() -> None:
     """The head sinking over two frames, no burst, a second later lying: on purpose."""
     bursts = RateConfig(burst_fps=BURST_FPS)
