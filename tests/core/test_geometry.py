@@ -18,7 +18,7 @@ from custom_components.fall_detection.core.geometry import (
     spine,
     tilt_from_vertical,
 )
-from custom_components.fall_detection.core.types import Person
+from custom_components.fall_detection.core.types import Box, Person
 from tests.core.synthetic import body, sitting
 
 
@@ -192,3 +192,10 @@ def test_knee_height_is_the_mean_of_the_confident_knees() -> None:
     hidden = person.keypoints.copy()
     hidden[13:15, 2] = 0.1
     assert knee_y(Person.from_keypoints(hidden, 0.8), 0.2) is None
+
+
+def test_a_box_longer_side_is_the_size_whatever_the_posture() -> None:
+    """Standing the height counts, lying the width; a box turned inside out has no size."""
+    assert Box(10, 20, 40, 200).longer_side == 180
+    assert Box(10, 20, 190, 60).longer_side == 180
+    assert Box(40, 200, 10, 20).longer_side == 0

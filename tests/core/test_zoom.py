@@ -56,7 +56,7 @@ def test_a_persons_size_is_their_biggest_upright_box() -> None:
     detector = FallDetector()
     assert detector.recent_people(0.0, 2.0) == ()  # nobody yet
     standing = body(hip=(300.0, 300.0), torso=100.0)
-    tall = max(standing.box.width, standing.box.height)
+    tall = standing.box.longer_side
     detector.update((standing,), 0.0)
     detector.update((body(hip=(300.0, 300.0), torso=80.0),), 1.0)  # smaller, still upright
     lying = body(hip=(330.0, 420.0), tilt=90.0, torso=100.0)

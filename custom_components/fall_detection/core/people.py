@@ -116,7 +116,7 @@ def _centred(box: Box, side: float) -> Box:
 
 def crop_square(size: tuple[int, int], box: Box, grow: float) -> Box:
     """The square (frame pixels) centred on ``box``, ``grow`` times its longer side."""
-    return _centred(box, max(max(box.width, box.height) * grow, MIN_CROP * min(size), 1.0))
+    return _centred(box, max(box.longer_side * grow, MIN_CROP * min(size), 1.0))
 
 
 def zoom_square(
@@ -130,7 +130,7 @@ def zoom_square(
     """
     if upright is None or upright * scale >= cfg.zoom_below:
         return None
-    return _centred(box, max(box.width, box.height, upright, MIN_CROP * min(size)) * cfg.zoom_grow)
+    return _centred(box, max(box.longer_side, upright, MIN_CROP * min(size)) * cfg.zoom_grow)
 
 
 def crop_around(decoded: Decoded, square: Box) -> tuple[Decoded, float]:
@@ -234,7 +234,7 @@ def estimate_people(
 
 def near(box: Box, other: Box, reach: float) -> bool:
     """Whether ``box`` touches ``other`` grown by ``reach`` times its longer side each way."""
-    grow = reach * max(other.width, other.height)
+    grow = reach * other.longer_side
     return (
         box.xmin <= other.xmax + grow
         and other.xmin - grow <= box.xmax

@@ -51,6 +51,11 @@ class Box:
         """Height in pixels."""
         return max(0.0, self.ymax - self.ymin)
 
+    @property
+    def longer_side(self) -> float:
+        """The longer of width and height: the person's size whatever their posture."""
+        return max(self.width, self.height)
+
     def iou(self, other: Box) -> float:
         """Intersection over union with another box."""
         iw = min(self.xmax, other.xmax) - max(self.xmin, other.xmin)

@@ -128,9 +128,7 @@ class FallDetector:
                 continue
             state = self._states.get(tid)
             uprights = state.uprights if state is not None else ()
-            size = max(
-                (max(o.person.box.width, o.person.box.height) for o in uprights), default=None
-            )
+            size = max((o.person.box.longer_side for o in uprights), default=None)
             people.append((track.person.box, size))
         return tuple(people)
 

@@ -92,8 +92,8 @@ def lowered_on_purpose(
         return True
     recent = [o for o in state.history if obs.timestamp - o.timestamp <= LOOKBACK]
     uprights = [o for o in recent if o.upright and o.hip is not None and not seated(o)]
-    typical = median([_side(o) for o in recent if o.upright] or [0.0])
-    uprights = [o for o in uprights if _side(o) >= STANDING_SIZE * typical]
+    typical = median([o.person.box.longer_side for o in recent if o.upright] or [0.0])
+    uprights = [o for o in uprights if o.person.box.longer_side >= STANDING_SIZE * typical]
     if not uprights:
         return False
     highest = min(uprights, key=lambda o: o.hip or 0.0)
@@ -111,11 +111,6 @@ def lowered_on_purpose(
         return True
     # Watched at the burst rate: a slower way down than a fall's, seen all the way to lying.
     return reached is not None and seen_between >= WATCHED_FRAMES and took > WATCHED_SECONDS
-
-
-def _side(obs: Observation) -> float:
-    """The longer side of the person's box."""
-    return max(obs.person.box.width, obs.person.box.height)
 
 
 def crouched_first(state: TrackState, obs: Observation, rate: RateConfig) -> bool:

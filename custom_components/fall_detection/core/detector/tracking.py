@@ -37,7 +37,7 @@ def affinity(a: Person, b: Person, unseen: float = 0.0) -> float:
     """How likely ``b`` is the same person as ``a`` seen ``unseen`` seconds earlier (0-1)."""
     (ax, ay), (bx, by) = _centre(a), _centre(b)
     reach = min(MAX_REACH, max(1.0, unseen))
-    size = max(a.box.height, a.box.width, b.box.height, b.box.width, 1.0) * reach
+    size = max(a.box.longer_side, b.box.longer_side, 1.0) * reach
     closeness = math.exp(-((math.hypot(ax - bx, ay - by) / size) ** 2))
     return max(a.box.iou(b.box), keypoint_similarity(a, b), closeness)
 
