@@ -50,7 +50,7 @@ from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
 from core.pairs import run_pairs
 from core.pipeline import FramePipeline
-from core.video import frames, replay_video, widen
+from core.video import camera_still, frames, replay_video, widen
 from PIL import Image
 from views import views, warm_floors
 
@@ -94,11 +94,7 @@ def as_camera(image: np.ndarray | bytes, wider: float, jpeg: int | None) -> np.n
     if isinstance(image, bytes):  # a still of an image folder
         image = np.asarray(Image.open(io.BytesIO(image)).convert("RGB"))
     image = widen(image, wider)
-    if jpeg is None:
-        return image
-    out = io.BytesIO()
-    Image.fromarray(image).save(out, "JPEG", quality=jpeg)
-    return out.getvalue()
+    return image if jpeg is None else camera_still(image, jpeg)
 
 
 @dataclass

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import json
 import os
 import resource
@@ -78,10 +77,10 @@ def _empty_room() -> list[bytes]:
     """A room with nobody in it (the Ambianic background frame) as one JPEG."""
     from PIL import Image
 
-    buffer = io.BytesIO()
+    from custom_components.fall_detection.core.video import camera_still
+
     with Image.open(FIXTURES / "pairs" / "images" / "background.jpg") as image:
-        image.convert("RGB").resize((640, 480)).save(buffer, "JPEG", quality=85)
-    return [buffer.getvalue()]
+        return [camera_still(image.convert("RGB").resize((640, 480)))]
 
 
 async def _measure(count: int, backend: str, seconds: float, empty: float) -> dict[str, Any]:

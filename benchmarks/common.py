@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import statistics
 import sys
 import time
@@ -36,10 +35,10 @@ def status_mib(key: str) -> float | None:
 def jpeg_frame(width: int, height: int, source: Path | None = None, quality: int = 90) -> bytes:
     """Return a camera-like JPEG: a real fixture frame scaled to ``width`` x ``height``."""
     src = source or FIXTURES / "pairs" / "images" / "fall_img_1.png"
+    from core.video import camera_still
+
     image = Image.open(src).convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality)
-    return out.getvalue()
+    return camera_still(image, quality)
 
 
 def median_ms(fn: Callable[[], object], runs: int, warmup: int = 5) -> float:

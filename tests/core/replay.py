@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-from PIL import Image
 
 from custom_components.fall_detection.const import DEFAULT_BURSTS, DEFAULT_FPS
 from custom_components.fall_detection.core.detector import BURST_FPS, RateConfig
 from custom_components.fall_detection.core.pipeline import FramePipeline
-from custom_components.fall_detection.core.video import replay_video
+from custom_components.fall_detection.core.video import camera_still, replay_video
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -61,7 +58,7 @@ def replay_clip(
     out = Replayed()
 
     def analyse(t: float, image: np.ndarray) -> float:
-        result = pipeline.process(image if jpeg is None else _still(image, jpeg), t)
+        result = pipeline.process(image if jpeg is None else camera_still(image, jpeg), t)
         out.alerts.extend(e for e in result.events if e.is_alert)
         out.track_ids.update(track_id for track_id, _ in pipeline.detector.last_tracks)
         out.times.append(t)
@@ -70,10 +67,3 @@ def replay_clip(
 
     replay_video(clip, analyse, video_fps, delay)
     return out
-
-
-def _still(image: np.ndarray, quality: int) -> bytes:
-    """``image`` as a camera's JPEG still of ``quality``."""
-    out = io.BytesIO()
-    Image.fromarray(image).save(out, "JPEG", quality=quality)
-    return out.getvalue()

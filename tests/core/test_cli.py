@@ -83,6 +83,28 @@ def test_clip_as_camera_stills() -> None:
         assert image.width == 320
 
 
+def test_a_frame_as_a_camera_still() -> None:
+    """camera_still: a real frame as the JPEG a camera serves; the quality is what was asked."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from custom_components.fall_detection.core.video import camera_still, video_frames
+
+    _t, rgb = next(iter(video_frames(require(FIXTURES / "clips" / "Subject1_fall_15.mp4"), 1.0)))
+    assert isinstance(rgb, np.ndarray)
+    good, poor = camera_still(rgb), camera_still(rgb, 30)
+    assert len(poor) < len(good)
+    with Image.open(io.BytesIO(good)) as image:
+        assert image.format == "JPEG"
+        assert (image.width, image.height) == (rgb.shape[1], rgb.shape[0])
+        error = np.abs(np.asarray(image.convert("RGB"), np.float32) - rgb).mean()
+    assert error < 4  # the same picture, not a blank or another frame
+    with Image.open(io.BytesIO(poor)) as image:
+        assert np.abs(np.asarray(image.convert("RGB"), np.float32) - rgb).mean() > error
+
+
 def test_floor_is_learned_written_and_drawn(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
 
+    from PIL.Image import Image as PILImage
+
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp"})
 
 Frame = tuple[float, npt.NDArray[np.uint8] | bytes]
@@ -122,7 +124,26 @@ def widen(image: npt.NDArray[np.uint8], factor: float) -> npt.NDArray[np.uint8]:
     return canvas
 
 
-def video_jpegs(path: Path, fps: float, width: int | None = None, quality: int = 85) -> list[bytes]:
+CAMERA_QUALITY = 85  # JPEG quality of the stills the replays hand over as a camera would
+
+
+def camera_still(image: npt.NDArray[np.uint8] | PILImage, quality: int = CAMERA_QUALITY) -> bytes:
+    """``image`` (RGB) as the JPEG still a camera serves, of ``quality``.
+
+    What every replay hands the pipeline when it plays a camera: the development camera,
+    the tests' and benchmarks' replays (``accuracy.py --jpeg``).
+    """
+    from PIL import Image
+
+    still = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
+    buffer = io.BytesIO()
+    still.convert("RGB").save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def video_jpegs(
+    path: Path, fps: float, width: int | None = None, quality: int = CAMERA_QUALITY
+) -> list[bytes]:
     """A video as the JPEG stills a camera would serve, ``fps`` apart, optionally ``width`` wide.
 
     For replaying clips as cameras (the development instance, the cameras benchmark).
@@ -134,9 +155,7 @@ def video_jpegs(path: Path, fps: float, width: int | None = None, quality: int =
         image = Image.fromarray(np.asarray(rgb))
         if width is not None:
             image = image.resize((width, round(image.height * width / image.width)))
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=quality)
-        stills.append(buffer.getvalue())
+        stills.append(camera_still(image, quality))
     if not stills:
         raise FallDetectionError(f"No frames in {path}")
     return stills
