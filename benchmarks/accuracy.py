@@ -83,7 +83,8 @@ def read_sequences(folder: Path) -> list[tuple[Labelled, Path, float | None]]:
             path = folder / row["path"]
             if not path.exists():  # the fixtures' paths start at the folder above
                 path = folder.parent / row["path"]
-            clips.append((Labelled(row["seq_id"], falls, tags), path, fps))
+            duration = float(row["duration_s"]) if row.get("duration_s") else None
+            clips.append((Labelled(row["seq_id"], falls, tags, duration), path, fps))
     return clips
 
 
@@ -178,6 +179,24 @@ def _within(clip: Labelled, alerts: list[float], seconds: float) -> int:
     return sum(
         1 for start, end in clip.falls if any(start - 0.5 <= t <= end + seconds for t in alerts)
     )
+
+
+AFTER_FALL = 1.0
+"""Seconds of footage after a fall's end that let the detector see the person down."""
+
+
+def _footage_after(clip: Labelled, score: Score, tally: dict[bool, list[int]]) -> None:
+    """Count ``clip``'s falls by whether its footage goes on ``AFTER_FALL`` s past their end.
+
+    A clip that ends as the fall ends leaves at most one analysed frame of the person down
+    (at 1 fps, maybe none): ``tally[True]`` counts (caught, falls) with footage after the
+    fall, ``tally[False]`` without. One fall per clip in the benchmark set.
+    """
+    if not clip.falls or clip.duration is None:
+        return
+    counts = tally[clip.duration - clip.falls[-1][1] >= AFTER_FALL]
+    counts[0] += score.detected
+    counts[1] += score.falls
 
 
 def _row(name: str, s: Score) -> str:
@@ -282,6 +301,7 @@ def main() -> None:
     rate = _rate(args)
     overall, by_tag, alerts_by_clip = Score(), {}, {}
     within = dict.fromkeys((1, 2, 5), 0)
+    after: dict[bool, list[int]] = {True: [0, 0], False: [0, 0]}
     everyday, all_cost = Cost(), Cost()
     header = (
         f"{'clip / tag':<52} {'det':>7} {'recall':>6} {'precision':>9} {'F1':>5} "
@@ -313,6 +333,7 @@ def main() -> None:
         overall.add(score)
         for seconds in within:
             within[seconds] += _within(clip, alerts, seconds)
+        _footage_after(clip, score, after)
         for cost in (all_cost, everyday) if not clip.falls else (all_cost,):
             cost.frames, cost.cpu = cost.frames + run.frames, cost.cpu + run.cpu
             cost.seconds += run.seconds
@@ -328,6 +349,12 @@ def main() -> None:
         + " / ".join(f"{within[s]}" for s in within)
         + f" of {overall.falls}"
     )
+    if after[False][1]:
+        print(
+            f"falls whose clip goes on at least {AFTER_FALL:g} s after their end: "
+            f"{after[True][0]}/{after[True][1]}; clips ending sooner: "
+            f"{after[False][0]}/{after[False][1]}"
+        )
     print("cost (frames and CPU time per minute of video):")
     reference = _fixed_costs(engine, [c[:3] for c in clips], args) if args.cost else None
     print(_cost_line("everyday clips, this run", everyday, reference))

@@ -22,6 +22,8 @@ class Labelled:
     seq_id: str
     falls: tuple[tuple[float, float], ...]
     tags: tuple[str, ...] = ()
+    duration: float | None = None
+    """Seconds of footage, when known: how long the clip goes on after each fall."""
 
 
 @dataclass(slots=True)
