@@ -34,9 +34,9 @@ def status_mib(key: str) -> float | None:
 
 def jpeg_frame(width: int, height: int, source: Path | None = None, quality: int = 90) -> bytes:
     """Return a camera-like JPEG: a real fixture frame scaled to ``width`` x ``height``."""
-    src = source or FIXTURES / "pairs" / "images" / "fall_img_1.png"
     from core.video import camera_still
 
+    src = source or FIXTURES / "pairs" / "images" / "fall_img_1.png"
     image = Image.open(src).convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
     return camera_still(image, quality)
 
