@@ -185,18 +185,14 @@ AFTER_FALL = 1.0
 """Seconds of footage after a fall's end that let the detector see the person down."""
 
 
-def _footage_after(clip: Labelled, score: Score, tally: dict[bool, list[int]]) -> None:
-    """Count ``clip``'s falls by whether its footage goes on ``AFTER_FALL`` s past their end.
+def _footage_after(clip: Labelled, score: Score, tally: dict[bool, Score]) -> None:
+    """Add ``clip``'s score to ``tally[footage goes on AFTER_FALL s past the fall's end]``.
 
-    A clip that ends as the fall ends leaves at most one analysed frame of the person down
-    (at 1 fps, maybe none): ``tally[True]`` counts (caught, falls) with footage after the
-    fall, ``tally[False]`` without. One fall per clip in the benchmark set.
+    One fall per clip in the benchmark set. A clip that ends as the fall ends leaves at most
+    one analysed frame of the person down (at 1 fps, maybe none).
     """
-    if not clip.falls or clip.duration is None:
-        return
-    counts = tally[clip.duration - clip.falls[-1][1] >= AFTER_FALL]
-    counts[0] += score.detected
-    counts[1] += score.falls
+    if clip.falls and clip.duration is not None:
+        tally[clip.duration - clip.falls[-1][1] >= AFTER_FALL].add(score)
 
 
 def _row(name: str, s: Score) -> str:
@@ -301,7 +297,7 @@ def main() -> None:
     rate = _rate(args)
     overall, by_tag, alerts_by_clip = Score(), {}, {}
     within = dict.fromkeys((1, 2, 5), 0)
-    after: dict[bool, list[int]] = {True: [0, 0], False: [0, 0]}
+    after = {True: Score(), False: Score()}
     everyday, all_cost = Cost(), Cost()
     header = (
         f"{'clip / tag':<52} {'det':>7} {'recall':>6} {'precision':>9} {'F1':>5} "
@@ -349,11 +345,11 @@ def main() -> None:
         + " / ".join(f"{within[s]}" for s in within)
         + f" of {overall.falls}"
     )
-    if after[False][1]:
+    if after[False].falls:
         print(
             f"falls whose clip goes on at least {AFTER_FALL:g} s after their end: "
-            f"{after[True][0]}/{after[True][1]}; clips ending sooner: "
-            f"{after[False][0]}/{after[False][1]}"
+            f"{after[True].detected}/{after[True].falls}; clips ending sooner: "
+            f"{after[False].detected}/{after[False].falls}"
         )
     print("cost (frames and CPU time per minute of video):")
     reference = _fixed_costs(engine, [c[:3] for c in clips], args) if args.cost else None

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from accuracy import in_split, read_sequences
 from core.evaluation import Labelled, Score, score_clip
+from phases import SPLITS, cell
 
-SPLITS = ("all", "tune", "report")
 type Runs = dict[str, dict[str, list[float]]]  # phase -> clip -> alert times
 
 
@@ -49,10 +49,6 @@ def scores(
     return totals, each
 
 
-def _cell(score: Score) -> str:
-    return f"{score.detected}/{score.falls}, {score.false_alarms}"
-
-
 def main() -> None:
     """Run and print."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -65,28 +61,18 @@ def main() -> None:
     (totals_b, each_b), (totals_a, each_a) = scores(before, clips), scores(after, clips)
     print(f"{'run':<40} " + "  ".join(f"{s + ': falls, false':>22}" for s in SPLITS))
     for name, totals in ((args.before.name, totals_b), (args.after.name, totals_a)):
-        print(f"{name:<40} " + "  ".join(f"{_cell(totals[s]):>22}" for s in SPLITS))
+        print(f"{name:<40} " + "  ".join(f"{cell(totals[s]):>22}" for s in SPLITS))
     changed = 0
     for key in sorted(each_b.keys() | each_a.keys()):
         b, a = each_b.get(key), each_a.get(key)
-        if (
-            b is not None
-            and a is not None
-            and (b.detected, b.false_alarms)
-            == (
-                a.detected,
-                a.false_alarms,
-            )
-        ):
+        if b is not None and a is not None and cell(b) == cell(a):
             continue
         changed += 1
         phase, seq_id = key
         times_b = before.get(phase, {}).get(seq_id)
         times_a = after.get(phase, {}).get(seq_id)
         where = seq_id if phase == "-" else f"phase {phase} {seq_id}"
-        print(
-            f"  {where}: {_cell(b) if b else '-'} {times_b} -> {_cell(a) if a else '-'} {times_a}"
-        )
+        print(f"  {where}: {cell(b) if b else '-'} {times_b} -> {cell(a) if a else '-'} {times_a}")
     print(f"{changed} clip replays scored differently")
 
 

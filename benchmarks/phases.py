@@ -33,7 +33,8 @@ from core.evaluation import Score, score_clip
 SPLITS = ("all", "tune", "report")
 
 
-def _cell(score: Score) -> str:
+def cell(score: Score) -> str:
+    """Falls caught of falls, and false alarms."""
     return f"{score.detected}/{score.falls}, {score.false_alarms}"
 
 
@@ -70,8 +71,8 @@ def main() -> None:
                 if in_split(clip.seq_id, split):
                     scores[split].add(score)
                     totals[split].add(score)
-        print(f"{phase:6.2f}s  " + "  ".join(f"{_cell(scores[s]):>22}" for s in splits))
-    print(f"{'sum':>7}  " + "  ".join(f"{_cell(totals[s]):>22}" for s in splits))
+        print(f"{phase:6.2f}s  " + "  ".join(f"{cell(scores[s]):>22}" for s in splits))
+    print(f"{'sum':>7}  " + "  ".join(f"{cell(totals[s]):>22}" for s in splits))
     if args.alerts_json:
         args.alerts_json.write_text(json.dumps(alerts, indent=1))
 
