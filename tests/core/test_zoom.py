@@ -12,6 +12,7 @@ from custom_components.fall_detection.core.detector import (
     DetectorConfig,
     FallDetector,
     RateConfig,
+    rules,
 )
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.people import (
@@ -30,6 +31,9 @@ EngineFactory = Callable[[str], PoseEngine]
 LIGHTNING = "movenet_lightning_int8"
 FALL_01 = FIXTURES / "benchmark" / "urfd" / "fall-01-cam0-rgb.mp4"
 FALL_01_LABEL = (2.73, 3.73)  # the dataset's fall start and end (sequences.csv)
+# Le2i: the faller comes in close to the ceiling camera, walks to the far side and falls there
+COFFEE_03 = FIXTURES / "benchmark" / "le2i" / "Coffee_room_01_video_03.mp4"
+COFFEE_03_LABEL = (8.88, 10.4)
 
 
 def test_zoom_square_only_for_a_small_person() -> None:
@@ -68,6 +72,19 @@ def test_a_persons_size_is_their_biggest_upright_box() -> None:
     lying_only = FallDetector()
     lying_only.update((body(hip=(330.0, 420.0), tilt=90.0),), 0.0)
     assert lying_only.recent_people(0.0, 2.0)[0][1] is None  # never seen upright
+
+
+def test_a_persons_size_follows_them_across_the_room() -> None:
+    """Someone who came in close and walked away is as small as their last upright frames."""
+    detector = FallDetector()
+    near_camera = body(hip=(300.0, 300.0), torso=150.0)
+    detector.update((near_camera,), 0.0)
+    for t, torso in ((1.0, 120.0), (2.0, 90.0), (3.0, 60.0), (4.0, 50.0), (5.0, 50.0)):
+        detector.update((body(hip=(300.0 + 20 * t, 250.0), torso=torso),), t)
+    ((_, size),) = detector.recent_people(5.0, 2.0)
+    far = body(hip=(0.0, 0.0), torso=90.0).box.longer_side
+    assert size == pytest.approx(far)  # the biggest of the last 3 s (2.0 to 5.0 s): at 2.0
+    assert size < 0.7 * near_camera.box.longer_side  # not their size near the camera
 
 
 def test_widen_keeps_the_pixels_in_a_grey_frame() -> None:
@@ -125,3 +142,36 @@ def test_no_zoom_at_the_clips_own_size(engine_factory: EngineFactory) -> None:
     alerts, cropped = _replay(engine_factory(LIGHTNING), DEFAULT_PEOPLE, 1.0)
     assert cropped == 0
     assert any(FALL_01_LABEL[0] <= t <= FALL_01_LABEL[1] + 2.0 for t in alerts)
+
+
+@pytest.mark.parametrize(("seconds", "caught"), [(rules.SIZE_SECONDS, True), (60.0, False)])
+def test_a_fall_at_the_far_side_of_the_room_is_zoomed_on(
+    engine_factory: EngineFactory, monkeypatch: pytest.MonkeyPatch, seconds: float, caught: bool
+) -> None:
+    """Le2i Coffee_room_01_video_03 twice as wide and tall: the zoom follows the walk away.
+
+    The faller is about 50 model pixels tall near the camera and 20-35 at the far side, where
+    they fall. Sized by their biggest upright box of the last minute (until 2026-12-03), they
+    stayed "big" and the whole frame lost them on the floor; sized by their last seconds
+    upright, they are zoomed on before the fall and caught.
+    """
+    monkeypatch.setattr(rules, "SIZE_SECONDS", seconds)
+    rate = RateConfig(base_fps=1.0, burst_fps=BURST_FPS)
+    pipeline = FramePipeline(
+        engine_factory(LIGHTNING), DetectorConfig(alert_threshold=0.5), rate=rate
+    )
+    alerts: list[float] = []
+    zoomed: list[float] = []
+
+    def analyse(t: float, frame: np.ndarray) -> float:
+        result = pipeline.process(widen(frame, 2.0), t)
+        if result.pose.crops:
+            zoomed.append(t)
+        alerts.extend(e.timestamp for e in result.events if e.is_alert)
+        return result.next_interval
+
+    replay_video(require(COFFEE_03), analyse, 25.0)
+    start, end = COFFEE_03_LABEL
+    assert any(start - 0.5 <= t <= end + 5.0 for t in alerts) is caught
+    assert all(start - 0.5 <= t for t in alerts)  # nothing before the fall
+    assert any(start - 3.0 <= t <= end for t in zoomed) is caught

@@ -43,10 +43,12 @@ whole-frame pass. A *small* one gets a crop instead (``zoom_square``):
   (48: a quarter of it), their pass runs on a square crop of the frame ``zoom_grow`` (2) times
   their size around their last box, at the frame's full resolution; if the crop finds no
   confident torso, the whole frame as always. The size is their biggest upright box of the
-  last minute, which a fall or one poor frame does not shrink. Measured on the benchmark
-  with every frame placed in a grey frame two or three times as wide and tall (as a camera
-  of that much more resolution and field of view sees the room; ``accuracy.py --wider``):
-  42 and 18 of 82 falls without the zoom, 60 and 69 with it. At the benchmark's own size few
+  last seconds they were seen upright (``detector.rules.TrackState.upright_size``), which a
+  fall or one poor frame does not shrink and which follows them across the room. Measured on
+  the benchmark with every frame placed in a grey frame two or three times as wide and tall
+  (as a camera of that much more resolution and field of view sees the room; ``accuracy.py
+  --wider``): 42 and 18 of 82 falls without the zoom, 60 and 69 with it (67 and 71 since the
+  size follows the person, 2026-12-03). At the benchmark's own size few
   people are that small (the far side of the Le2i rooms): one more fall caught, no false
   alarm added. With a second person in view (``benchmarks/two_people.py``) it costs 4 of 52
   falls and saves 5 of 26 false alarms.

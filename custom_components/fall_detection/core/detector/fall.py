@@ -118,18 +118,16 @@ class FallDetector:
     ) -> tuple[tuple[Box, float | None], ...]:
         """The people seen within ``seconds`` before ``timestamp``: last box and size.
 
-        The size is the longer side of their biggest box in an upright posture over the last
-        ``slow_window_seconds``, which neither a fall nor a poor frame shrinks (None when
-        never seen upright).
+        The size is the longer side of their biggest box in an upright posture within
+        ``SIZE_SECONDS`` of the last one (None when never seen upright): a fall or a poor
+        frame does not shrink it, and it follows someone walking away from the camera.
         """
         people = []
         for tid, track in self.tracker.tracks.items():
             if timestamp - track.last_seen > seconds:
                 continue
             state = self._states.get(tid)
-            uprights = state.uprights if state is not None else ()
-            size = max((o.person.box.longer_side for o in uprights), default=None)
-            people.append((track.person.box, size))
+            people.append((track.person.box, state.upright_size() if state else None))
         return tuple(people)
 
     def busiest_track(self) -> int | None:

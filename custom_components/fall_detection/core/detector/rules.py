@@ -65,6 +65,23 @@ STANDING_LEGS: Final = 1.0  # ankles this many (upright) torso lengths below the
 LEG_SLANT: Final = 0.58  # tan(30 degrees): standing legs are within 30 degrees of vertical
 BEND_HIPS: Final = 0.5  # hips lowered by less than this (torso lengths) when bending over
 
+SIZE_SECONDS: Final = 3.0
+"""Seconds before someone's last upright frame whose upright boxes give their size.
+
+The people stage zooms on a person who is small for the pose model (``people.zoom_square``) and
+asks the detector how big they are standing (``TrackState.upright_size``). The biggest upright
+box of the last minute (until 2026-12-03) stayed that of someone who had come in close to the
+camera, so the zoom never started once they walked to the far side of the room and fell there
+(the Le2i rooms, filmed from a ceiling corner). The upright frames of the last 3 s (about three
+at the base rate) follow the walk and still outlast a fall or one poor frame. Tuned on the tune
+split at ``accuracy.py --wider 2`` and ``3`` (the room 2 and 3 times smaller), phase 0: 45 -> 50
+and 51 -> 53 of 60 falls (1.5 s: 51 and 53, but 5 more false alarms in the tune split at the
+clips' own size over four phases; 6 s: 47 and 52; 10 s: 46 and 52). Reported on all clips, four
+phases: 261 -> 272 and 267 -> 275 of 328 falls, 64 -> 66 and 59 -> 60 false alarms; at the
+clips' own size 295 -> 293 (video frames) and 298 -> 297 (JPEG stills), false alarms unchanged
+(``benchmarks/README.md``, session 16).
+"""
+
 
 @dataclass(slots=True)
 class TrackState:
@@ -78,6 +95,19 @@ class TrackState:
     quiet_until: float = float("-inf")  # cool-down
     confirmed: bool = False
     lying_off_floor: Observation | None = None  # last seen lying on furniture
+
+    def upright_size(self) -> float | None:
+        """The longer side of the biggest upright box within ``SIZE_SECONDS`` of the last one.
+
+        None when the person was never seen upright.
+        """
+        if not self.uprights:
+            return None
+        last = self.uprights[-1].timestamp
+        return max(
+            o.person.box.longer_side for o in self.uprights if last - o.timestamp <= SIZE_SECONDS
+        )
+
     # The last sighting of a fall not raised yet (bursts need a second), its evidence, rule.
     pending: tuple[Observation, Evidence, str] | None = None
 
