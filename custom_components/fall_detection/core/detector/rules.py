@@ -95,6 +95,8 @@ class TrackState:
     quiet_until: float = float("-inf")  # cool-down
     confirmed: bool = False
     lying_off_floor: Observation | None = None  # last seen lying on furniture
+    # The last sighting of a fall not raised yet (bursts need a second), its evidence, rule.
+    pending: tuple[Observation, Evidence, str] | None = None
 
     def upright_size(self) -> float | None:
         """The longer side of the biggest upright box within ``SIZE_SECONDS`` of the last one.
@@ -107,9 +109,6 @@ class TrackState:
         return max(
             o.person.box.longer_side for o in self.uprights if last - o.timestamp <= SIZE_SECONDS
         )
-
-    # The last sighting of a fall not raised yet (bursts need a second), its evidence, rule.
-    pending: tuple[Observation, Evidence, str] | None = None
 
 
 def slow_fall(cfg: DetectorConfig, state: TrackState, obs: Observation) -> Evidence | None:
