@@ -15,11 +15,8 @@ import argparse
 import json
 from pathlib import Path
 
-from accuracy import in_split, read_sequences
-from core.evaluation import Labelled, Score, score_clip
-from phases import SPLITS, cell
-
-type Runs = dict[str, dict[str, list[float]]]  # phase -> clip -> alert times
+from accuracy import read_sequences
+from phases import SPLITS, Runs, cell, outcome, split_scores
 
 
 def load(path: Path) -> Runs:
@@ -28,25 +25,6 @@ def load(path: Path) -> Runs:
     if all(isinstance(value, list) for value in data.values()):
         return {"-": data}
     return data
-
-
-def scores(
-    runs: Runs, clips: dict[str, Labelled]
-) -> tuple[dict[str, Score], dict[tuple[str, str], Score]]:
-    """Summed scores per split, and each (phase, clip)'s score."""
-    totals = {split: Score() for split in SPLITS}
-    each: dict[tuple[str, str], Score] = {}
-    for phase, alerts in runs.items():
-        for seq_id, times in alerts.items():
-            clip = clips.get(seq_id)
-            if clip is None:
-                continue  # a clip of another dataset
-            score = score_clip(clip, times)
-            each[phase, seq_id] = score
-            for split in SPLITS:
-                if in_split(seq_id, split):
-                    totals[split].add(score)
-    return totals, each
 
 
 def main() -> None:
@@ -58,14 +36,14 @@ def main() -> None:
     args = parser.parse_args()
     clips = {clip.seq_id: clip for clip, _, _ in read_sequences(args.dataset)}
     before, after = load(args.before), load(args.after)
-    (totals_b, each_b), (totals_a, each_a) = scores(before, clips), scores(after, clips)
+    (totals_b, each_b), (totals_a, each_a) = split_scores(before, clips), split_scores(after, clips)
     print(f"{'run':<40} " + "  ".join(f"{s + ': falls, false':>22}" for s in SPLITS))
     for name, totals in ((args.before.name, totals_b), (args.after.name, totals_a)):
         print(f"{name:<40} " + "  ".join(f"{cell(totals[s]):>22}" for s in SPLITS))
     changed = 0
     for key in sorted(each_b.keys() | each_a.keys()):
         b, a = each_b.get(key), each_a.get(key)
-        if b is not None and a is not None and cell(b) == cell(a):
+        if b is not None and a is not None and outcome(b) == outcome(a):
             continue
         changed += 1
         phase, seq_id = key

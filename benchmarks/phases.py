@@ -28,14 +28,43 @@ from accuracy import in_split, rate_of, read_sequences, replay
 from common import MODELS
 from core.catalog import load_catalog
 from core.engine import PoseEngine
-from core.evaluation import Score, score_clip
+from core.evaluation import Labelled, Score, score_clip
 
 SPLITS = ("all", "tune", "report")
+
+type Runs = dict[str, dict[str, list[float]]]  # phase -> clip -> alert times
 
 
 def cell(score: Score) -> str:
     """Falls caught of falls, and false alarms."""
     return f"{score.detected}/{score.falls}, {score.false_alarms}"
+
+
+def outcome(score: Score) -> tuple[int, int, int]:
+    """What a clip's score says: falls, falls caught, false alarms (latency aside)."""
+    return score.falls, score.detected, score.false_alarms
+
+
+def split_scores(
+    runs: Runs, clips: dict[str, Labelled]
+) -> tuple[dict[str, Score], dict[tuple[str, str], Score]]:
+    """Scores summed per split over every phase, and each (phase, clip)'s own score.
+
+    Clips not in ``clips`` (another dataset's) are left out.
+    """
+    totals = {split: Score() for split in SPLITS}
+    each: dict[tuple[str, str], Score] = {}
+    for phase, alerts in runs.items():
+        for seq_id, times in alerts.items():
+            clip = clips.get(seq_id)
+            if clip is None:
+                continue
+            score = score_clip(clip, times)
+            each[phase, seq_id] = score
+            for split in SPLITS:
+                if in_split(seq_id, split):
+                    totals[split].add(score)
+    return totals, each
 
 
 def main() -> None:
@@ -58,20 +87,17 @@ def main() -> None:
     stills = "video frames" if args.jpeg is None else f"JPEG stills of quality {args.jpeg}"
     print(f"fall detector, model {spec.name}, defaults, {stills}, dataset {args.dataset}")
     print(f"{'phase':>7}  " + "  ".join(f"{split + ': falls, false':>22}" for split in splits))
-    totals = {split: Score() for split in splits}
-    alerts: dict[str, dict[str, list[float]]] = {}
+    labelled = {clip.seq_id: clip for clip, _, _ in clips}
+    alerts: Runs = {}
     for phase in phases:
-        scores = {split: Score() for split in splits}
-        alerts[f"{phase:g}"] = {}
+        key = f"{phase:g}"
+        alerts[key] = {}
         for clip, path, video_fps in clips:
             run = replay(engine, path, rate, video_fps, jpeg=args.jpeg, phase=phase)
-            alerts[f"{phase:g}"][clip.seq_id] = [round(t, 3) for t in run.alerts]
-            score = score_clip(clip, run.alerts)
-            for split in splits:
-                if in_split(clip.seq_id, split):
-                    scores[split].add(score)
-                    totals[split].add(score)
+            alerts[key][clip.seq_id] = [round(t, 3) for t in run.alerts]
+        scores, _ = split_scores({key: alerts[key]}, labelled)
         print(f"{phase:6.2f}s  " + "  ".join(f"{cell(scores[s]):>22}" for s in splits))
+    totals, _ = split_scores(alerts, labelled)
     print(f"{'sum':>7}  " + "  ".join(f"{cell(totals[s]):>22}" for s in splits))
     if args.alerts_json:
         args.alerts_json.write_text(json.dumps(alerts, indent=1))
