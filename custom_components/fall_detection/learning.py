@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import OrderedDict
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +19,6 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
-from homeassistant.util.ulid import ulid_now
 
 from .const import DOMAIN
 from .core.learning.dataset import (
@@ -29,7 +26,6 @@ from .core.learning.dataset import (
     DatasetError,
     Rejected,
     Sample,
-    sequence_to_json,
     thumbnail_name,
     write_atomic,
 )
@@ -44,34 +40,19 @@ from .core.learning.learner import (
     retrain,
 )
 from .core.learning.validate import short
+from .labels import PendingDetections, Sequence, missed
 from .learning_files import LearningFiles
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    import numpy as np
-    import numpy.typing as npt
-
     from .core.detector.fall import Scorer
     from .core.learning.classifier import LogisticModel
 
 _LOGGER = logging.getLogger(__name__)
-MAX_PENDING = 200
 EVENT_LABELLED = f"{DOMAIN}_labelled"
 EVENT_DETECTOR_CHANGED = f"{DOMAIN}_detector_changed"
-VERDICTS = {"agree": True, "disagree": False}
 ISSUE_DATASET = "dataset_unreadable"
-
-Sequence = list[tuple[float, "npt.NDArray[np.float32]"]]
-
-
-@dataclass(slots=True)
-class Pending:
-    """A detection that may still be labelled."""
-
-    camera: str
-    sequence: Sequence
-    thumbnail: bytes | None
 
 
 class LearningManager:
@@ -82,8 +63,7 @@ class LearningManager:
         self.hass = hass
         self.files = LearningFiles(hass)
         self._lock = asyncio.Lock()
-        self._pending: OrderedDict[str, Pending] = OrderedDict()
-        self._latest: dict[str, str] = {}
+        self.pending = PendingDetections()
         self._listeners: list[CALLBACK_TYPE] = []
         self._scorer_listeners: list[CALLBACK_TYPE] = []
         self.dataset = Dataset()
@@ -155,79 +135,20 @@ class LearningManager:
         self, detection_id: str, camera: str, sequence: Sequence, thumbnail: bytes | None
     ) -> None:
         """Remember a detection so it can be labelled (the oldest are forgotten)."""
-        self._pending[detection_id] = Pending(camera, list(sequence), thumbnail)
-        self._latest[camera] = detection_id
-        while len(self._pending) > MAX_PENDING:
-            self._pending.popitem(last=False)
+        self.pending.register(detection_id, camera, sequence, thumbnail)
 
     async def async_label(
         self, verdict: str, detection_id: str | None, camera: str | None
     ) -> Sample:
         """Agree (a fall) or Disagree (not a fall) with a detection."""
-        if verdict not in VERDICTS:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="unknown_verdict",
-                translation_placeholders={"verdict": verdict},
-            )
-        if detection_id is None:
-            if camera is None or camera not in self._latest:
-                raise ServiceValidationError(
-                    translation_domain=DOMAIN,
-                    translation_key="no_detection_for_camera",
-                    translation_placeholders={"camera": str(camera)},
-                )
-            detection_id = self._latest[camera]
-        pending = self._pending.get(detection_id)
-        if pending is None and detection_id not in self.dataset.samples:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="unknown_detection",
-                translation_placeholders={"detection_id": detection_id},
-            )
-        if pending is None:  # relabelling a stored sample
-            stored = self.dataset.samples[detection_id]
-            sample = Sample(
-                detection_id,
-                stored.camera,
-                VERDICTS[verdict],
-                stored.split,
-                stored.created,
-                stored.sequence,
-                stored.thumbnail,
-            )
-            thumbnail = None
-        else:
-            sample = Sample(
-                detection_id,
-                pending.camera,
-                VERDICTS[verdict],
-                "train",
-                dt_util.utcnow().isoformat(),
-                sequence_to_json(pending.sequence),
-            )
-            thumbnail = pending.thumbnail
+        sample, thumbnail = self.pending.labelled(verdict, detection_id, camera, self.dataset)
         return await self._add(sample, thumbnail, verdict)
 
     async def async_report_missed(
         self, camera: str, sequence: Sequence, thumbnail: bytes | None
     ) -> Sample:
         """Label the camera's last seconds as a fall the detector missed."""
-        if len(sequence) < 2:  # noqa: PLR2004
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="no_person_recently",
-                translation_placeholders={"camera": camera},
-            )
-        sample = Sample(
-            sample_id=f"missed-{ulid_now()}",
-            camera=camera,
-            fall=True,
-            split="train",
-            created=dt_util.utcnow().isoformat(),
-            sequence=sequence_to_json(sequence),
-        )
-        return await self._add(sample, thumbnail, "missed_fall")
+        return await self._add(missed(camera, sequence), thumbnail, "missed_fall")
 
     async def _add(self, sample: Sample, thumbnail: bytes | None, verdict: str) -> Sample:
         async with self._lock:
@@ -358,8 +279,7 @@ class LearningManager:
             self._check_open()
             self.dataset = Dataset()  # first: whatever the disk does, nothing is kept
             await self._run(self.files.delete_all)
-            self._pending.clear()
-            self._latest.clear()
+            self.pending.clear()
             self.model = await self._run(load_bootstrap)
             changed = self.evaluation.active != HEURISTIC
             self.evaluation = Evaluation(None, None, 0, HEURISTIC)
