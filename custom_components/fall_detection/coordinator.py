@@ -15,11 +15,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.camera import async_get_image
-from homeassistant.const import ATTR_ENTITY_ID
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
-from homeassistant.util.ulid import ulid_now
 
 from .const import (
     BURST_BUDGET,
@@ -51,7 +48,6 @@ from .const import (
 from .core.detector import (
     BURST_FPS,
     DetectorConfig,
-    FallEvent,
     FallEventType,
     FloorModel,
     RateConfig,
@@ -59,8 +55,9 @@ from .core.detector import (
 from .core.errors import ImageError
 from .core.pipeline import FramePipeline, FrameResult
 from .core.render import make_thumbnail
+from .detections import CameraDetections
 from .inference import FrameTimeout
-from .state import Analysis, CameraState, Detection
+from .state import Analysis, CameraState
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigSubentry
@@ -127,7 +124,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         self._failures = 0
         self._last_frame: float | None = None
         self._fall_until: float | None = None
-        self._open: dict[tuple[int, float], str] = {}  # (track, fall time) -> detection id
+        self.detections = CameraDetections(hass, self.camera_entity_id, subentry.subentry_id)
         self._last_result: FrameResult | None = None  # the latest frame, for a missed-fall report
         self.state = CameraState()
 
@@ -247,7 +244,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
                 f"{DOMAIN} save floor {self.camera_entity_id}",
             )
         state.inference_ms = analysis.seconds * 1000
-        state.new_detections = [self._detection(event) for event in analysis.events]
+        state.new_detections = [self.detections.detection(event) for event in analysis.events]
         for detection, event in zip(state.new_detections, analysis.events, strict=True):
             state.last_detection = detection
             if detection.event_type == FallEventType.DETECTED:
@@ -258,9 +255,9 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
                     list(event.sequence),
                     analysis.thumbnail,
                 )
-                self._fire(detection, EVENT_FALL_DETECTED, "fall")
+                self.detections.fire(detection, EVENT_FALL_DETECTED, "fall")
             elif detection.event_type == FallEventType.ON_FLOOR:
-                self._fire(detection, EVENT_PERSON_ON_FLOOR, "person_on_floor")
+                self.detections.fire(detection, EVENT_PERSON_ON_FLOOR, "person_on_floor")
             elif detection.event_type == FallEventType.DISMISSED:
                 self._fall_until = None
         if analysis.image is not None:
@@ -282,47 +279,6 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         share = cameras * analysis.seconds / BURST_BUDGET
         seconds = min(base, max(analysis.next_interval, share))
         return timedelta(seconds=seconds)
-
-    def _detection(self, event: FallEvent) -> Detection:
-        key = (event.track_id, event.fall_timestamp)
-        if event.type is FallEventType.DETECTED:
-            self._open[key] = ulid_now()
-        detection_id = self._open.get(key) or ulid_now()
-        if event.type is FallEventType.DISMISSED:
-            self._open.pop(key, None)
-        now = dt_util.utcnow()
-        since = None
-        if event.type is FallEventType.ON_FLOOR:
-            since = now - timedelta(seconds=max(0.0, event.timestamp - event.fall_timestamp))
-        return Detection(
-            detection_id=detection_id,
-            event_type=event.type.value,
-            camera_entity_id=self.camera_entity_id,
-            track_id=event.track_id,
-            confidence=event.confidence,
-            leaning_angle=event.leaning_angle,
-            reason=event.reason,
-            time=now,
-            since=since,
-        )
-
-    def _fire(self, detection: Detection, event: str, sensor: str) -> None:
-        registry = er.async_get(self.hass)
-        prefix = self.subentry.subentry_id
-        self.hass.bus.async_fire(
-            event,
-            detection.as_event_data()
-            | {
-                # The camera's sensor (Fall, Person on the floor): automations and the
-                # logbook link the event to it.
-                ATTR_ENTITY_ID: registry.async_get_entity_id(
-                    "binary_sensor", DOMAIN, f"{prefix}_{sensor}"
-                ),
-                "image_entity_id": registry.async_get_entity_id(
-                    "image", DOMAIN, f"{prefix}_last_fall"
-                ),
-            },
-        )
 
     def monitoring_stopped(self, now: float) -> bool:
         """No frame analysed for ``problem_seconds``: nobody is being watched."""
