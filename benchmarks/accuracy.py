@@ -20,6 +20,8 @@ smaller for the pose model (whose input stays 192 pixels) but with the same pixe
 --jpeg Q hands each frame over as a JPEG still of quality Q, the way a camera entity serves
 snapshots to the integration (decoded at reduced size, as there), instead of the video's
 decoded pixels.
+--grey hands each frame over in shades of grey (the Rec. 601 luma in all three channels), as a
+camera in infrared night mode sends it: the pose model was trained on colour photographs.
 --phase S holds the second analysed frame back by S seconds (0 to 1 / --fps), which shifts
 every later one: the same clips sampled at another moment of the camera loop. The integration
 samples a camera at whatever moment it was set up, so a fall can leave its frames anywhere;
@@ -27,7 +29,7 @@ one phase alone flatters or harms a detector by luck (see README.md, "phases").
 
 Usage: .venv/bin/python benchmarks/accuracy.py DATASET_DIR [--model NAME] [--fps N]
        [--no-bursts] [--cost] [--split all|tune|report] [--alerts-json FILE] [--pairs DIR]
-       [--baseline] [--warm-floor] [--wider K] [--jpeg Q] [--phase S]
+       [--baseline] [--warm-floor] [--wider K] [--jpeg Q] [--grey] [--phase S]
 """
 
 from __future__ import annotations
@@ -88,13 +90,21 @@ def read_sequences(folder: Path) -> list[tuple[Labelled, Path, float | None]]:
     return clips
 
 
-def as_camera(image: np.ndarray | bytes, wider: float, jpeg: int | None) -> np.ndarray | bytes:
-    """A frame as the replay hands it over: ``wider`` (``core.video.widen``), ``jpeg`` quality."""
-    if wider <= 1 and (jpeg is None or isinstance(image, bytes)):
+def as_camera(
+    image: np.ndarray | bytes, wider: float, jpeg: int | None, *, grey: bool = False
+) -> np.ndarray | bytes:
+    """A frame as the replay hands it over: ``wider``, ``jpeg`` quality, in ``grey``.
+
+    ``wider``: ``core.video.widen``; ``grey``: a night camera's shades of grey.
+    """
+    if wider <= 1 and not grey and (jpeg is None or isinstance(image, bytes)):
         return image
     if isinstance(image, bytes):  # a still of an image folder
         image = np.asarray(Image.open(io.BytesIO(image)).convert("RGB"))
     image = widen(image, wider)
+    if grey:
+        luma = np.asarray(Image.fromarray(np.ascontiguousarray(image)).convert("L"))
+        image = np.repeat(luma[..., None], 3, axis=2)
     return image if jpeg is None else camera_still(image, jpeg)
 
 
@@ -132,13 +142,14 @@ def replay(
     floor: FloorModel | None = None,
     wider: float = 1.0,
     jpeg: int | None = None,
+    grey: bool = False,
     phase: float = 0.0,
 ) -> Replay:
     """Alerts of one clip (of the Ambianic baseline on the biggest person with --baseline).
 
-    ``floor``: the camera's floor as learned before the clip (``--warm-floor``); ``wider``
-    and ``jpeg``: how each frame is handed over (``as_camera``); ``phase``: the second frame
-    held back by that many seconds (``core.video.replay_frames``).
+    ``floor``: the camera's floor as learned before the clip (``--warm-floor``); ``wider``,
+    ``jpeg`` and ``grey``: how each frame is handed over (``as_camera``); ``phase``: the
+    second frame held back by that many seconds (``core.video.replay_frames``).
     """
     config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)  # the integration's default
     pipeline = FramePipeline(engine, config, rate=rate, floor=floor)
@@ -146,7 +157,7 @@ def replay(
     out = Replay()
 
     def analyse(t: float, image: object) -> float:
-        image = as_camera(image, wider, jpeg)  # type: ignore[arg-type]
+        image = as_camera(image, wider, jpeg, grey=grey)  # type: ignore[arg-type]
         start = time.process_time()
         if baseline:
             people = pipeline.estimate(image).people  # type: ignore[arg-type]
@@ -262,6 +273,11 @@ def _arguments() -> argparse.Namespace:
         help="hand every frame over as a JPEG still of quality Q (as a camera entity serves it)",
     )
     parser.add_argument(
+        "--grey",
+        action="store_true",
+        help="hand every frame over in shades of grey (a camera in infrared night mode)",
+    )
+    parser.add_argument(
         "--phase",
         type=float,
         default=0.0,
@@ -307,6 +323,7 @@ def main() -> None:
     bursts = f", bursts of {rate.burst_fps:g} fps" if rate.adaptive and not args.baseline else ""
     wider = f", frames shown {args.wider:g} x smaller (--wider)" if args.wider > 1 else ""
     wider += f", JPEG stills of quality {args.jpeg}" if args.jpeg else ""
+    wider += ", in grey" if args.grey else ""
     wider += f", phase {args.phase:g} s" if args.phase else ""
     print(f"{detector}, model {spec.name}, {args.fps:g} fps{bursts}, dataset {args.dataset}{wider}")
     print(header)
@@ -321,6 +338,7 @@ def main() -> None:
             floor=floor,
             wider=args.wider,
             jpeg=args.jpeg,
+            grey=args.grey,
             phase=args.phase,
         )
         alerts = run.alerts

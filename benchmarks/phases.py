@@ -10,12 +10,15 @@ false alarms per phase, for all clips and the tuning and reporting splits, and t
 the number a change to the detector is judged by (see README.md, session 9), since one
 phase alone flatters or harms it by a few clips.
 
+``--grey`` hands every frame over in shades of grey, as a camera in infrared night mode
+sends it (``accuracy.py --grey``).
+
 ``--jpeg Q`` hands every frame over as a JPEG still of quality Q (``accuracy.py --jpeg``),
 as a camera entity serves snapshots: the same clips with the compression's small changes to
 every pixel, another draw of luck that no rule was tuned on (see README.md, session 11).
 
 Usage: .venv/bin/python benchmarks/phases.py DATASET_DIR [--phases 4] [--model NAME]
-       [--jpeg Q] [--alerts-json FILE]
+       [--jpeg Q] [--grey] [--alerts-json FILE]
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ def main() -> None:
     parser.add_argument("--phases", type=int, default=4, help="phases, evenly spread over 1 s")
     parser.add_argument("--model", default=load_catalog().default)
     parser.add_argument("--jpeg", type=int, help="hand frames over as JPEG stills of quality Q")
+    parser.add_argument("--grey", action="store_true", help="hand frames over in grey")
     parser.add_argument("--alerts-json", type=Path, help="write each phase's alerts here")
     args = parser.parse_args()
 
@@ -85,6 +89,7 @@ def main() -> None:
     splits = SPLITS if any(in_split(c.seq_id, "tune") for c, _, _ in clips) else SPLITS[:1]
     phases = [i / (args.phases * rate.base_fps) for i in range(args.phases)]
     stills = "video frames" if args.jpeg is None else f"JPEG stills of quality {args.jpeg}"
+    stills += ", in grey" if args.grey else ""
     print(f"fall detector, model {spec.name}, defaults, {stills}, dataset {args.dataset}")
     print(f"{'phase':>7}  " + "  ".join(f"{split + ': falls, false':>22}" for split in splits))
     labelled = {clip.seq_id: clip for clip, _, _ in clips}
@@ -93,7 +98,7 @@ def main() -> None:
         key = f"{phase:g}"
         alerts[key] = {}
         for clip, path, video_fps in clips:
-            run = replay(engine, path, rate, video_fps, jpeg=args.jpeg, phase=phase)
+            run = replay(engine, path, rate, video_fps, jpeg=args.jpeg, grey=args.grey, phase=phase)
             alerts[key][clip.seq_id] = [round(t, 3) for t in run.alerts]
         scores, _ = split_scores({key: alerts[key]}, labelled)
         print(f"{phase:6.2f}s  " + "  ".join(f"{cell(scores[s]):>22}" for s in splits))
