@@ -11,6 +11,7 @@ from custom_components.fall_detection.core.detector import (
     DetectorConfig,
     FallDetector,
     RateConfig,
+    rules,
 )
 from custom_components.fall_detection.core.detector import FallEventType as Kind
 from custom_components.fall_detection.core.detector.features import Observation
@@ -319,6 +320,39 @@ def test_a_real_fall_away_from_a_ceiling_camera_at_the_defaults(
     events = replay_clip(engine_factory("movenet_lightning_int8"), clip, 25.0).alerts
     assert [e.reason for e in events] == ["stayed_down"]
     assert 1.88 - 0.5 <= events[0].timestamp <= 2.88 + 5.0
+
+
+@pytest.mark.parametrize(("dip", "caught"), [(rules.STAY_DIP, True), (60.0, False)])
+def test_a_lying_reading_that_wavers_still_stays_down(
+    engine_factory: EngineFactory, monkeypatch: pytest.MonkeyPatch, dip: float, caught: bool
+) -> None:
+    """Le2i Coffee_room_01_video_15 sampled half a second later than at the defaults.
+
+    The faller lies away from the ceiling camera from 2.5 s; the model reads their torso at
+    38-122 degrees from vertical, frame to frame. A run of lying that must read 60 degrees in
+    every frame (``STAY_DIP`` 60, the rule until 2026-12-03) keeps starting over and the clip
+    ends first; one that goes on through frames of 45 degrees or more raises the fall.
+    """
+    monkeypatch.setattr(rules, "STAY_DIP", dip)
+    clip = require(FIXTURES / "benchmark" / "le2i" / "Coffee_room_01_video_15.mp4")
+    alerts = replay_clip(engine_factory("movenet_lightning_int8"), clip, 25.0, delay=0.5).alerts
+    assert [e.reason for e in alerts] == (["stayed_down"] if caught else [])
+    assert all(1.88 - 0.5 <= e.timestamp <= 2.88 + 5.0 for e in alerts)
+
+
+def test_a_run_of_lying_goes_on_through_a_wavering_reading() -> None:
+    """Synthetic: 85, 50, 85 degrees is one run; 85, 30, 85 starts over; a median under 60 none."""
+
+    def alerts(tilts: list[float]) -> list[str]:
+        detector = FallDetector()
+        events = [e for s in range(3) for e in detector.update((body((300, 300)),), float(s))]
+        for i, tilt in enumerate(tilts):
+            events += detector.update((body((300, 300), tilt=tilt),), 3.0 + i)
+        return [e.reason for e in events if e.type is Kind.DETECTED]
+
+    assert alerts([85, 50, 85]) == ["stayed_down"]
+    assert alerts([85, 30, 85]) == []
+    assert alerts([62, 50, 50, 50, 62]) == []  # lying at either end, mostly not
 
 
 def test_a_real_fall_away_from_a_ceiling_camera_feet_towards_it(
