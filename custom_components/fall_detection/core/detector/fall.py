@@ -135,10 +135,14 @@ class FallDetector:
         tracks = self.tracker.tracks.values()
         return max(tracks, key=lambda t: t.hits).track_id if tracks else None
 
-    @property
-    def _alone(self) -> bool:
-        """Whether one person is tracked: with several, a missing or standing one may be another."""
-        return len(self.tracker.tracks) == 1
+    def _alone(self, timestamp: float) -> bool:
+        """Whether one person is tracked: with several, a missing or standing one may be another.
+
+        A track born in this very frame is no second person who was beside the first, but
+        something found for the first time, often as the faller vanishes (a scrap of floor
+        read as a person); someone who walks in counts from their second frame.
+        """
+        return sum(1 for track in self.tracker.tracks.values() if track.first_seen < timestamp) == 1
 
     @property
     def person_on_floor(self) -> bool:
@@ -181,7 +185,7 @@ class FallDetector:
             events.append(on_floor_event(lie))
         # People the pose stage lost in this frame, or found without a measurable torso. Only
         # with one person tracked: with several, a missing person is as likely a mix-up.
-        alone = self._alone
+        alone = self._alone(timestamp)
         measured = {
             tid for tid, obs in seen if obs.usable and obs.spine.score >= cfg.keypoint_threshold
         }
@@ -277,7 +281,8 @@ class FallDetector:
             return True
         # Only while one person is tracked: with two side by side, the crop around one can
         # show the other standing there (a helper next to someone who fell).
-        previous = state.history[-1].person.box if state.history and self._alone else None
+        alone = self._alone(obs.timestamp)
+        previous = state.history[-1].person.box if state.history and alone else None
         # A "descent" is the heuristic's: no classifier.
         return stands(self.config, obs, previous, second, lambda o: self._best_evidence(state, o))
 
