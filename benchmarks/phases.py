@@ -13,12 +13,15 @@ phase alone flatters or harms it by a few clips.
 ``--grey`` hands every frame over in shades of grey, as a camera in infrared night mode
 sends it (``accuracy.py --grey``).
 
+``--wider K`` shows every frame K times smaller in a grey frame (``accuracy.py --wider``): a
+camera with K times the resolution and field of view, every person K times smaller.
+
 ``--jpeg Q`` hands every frame over as a JPEG still of quality Q (``accuracy.py --jpeg``),
 as a camera entity serves snapshots: the same clips with the compression's small changes to
 every pixel, another draw of luck that no rule was tuned on (see README.md, session 11).
 
 Usage: .venv/bin/python benchmarks/phases.py DATASET_DIR [--phases 4] [--model NAME]
-       [--jpeg Q] [--grey] [--alerts-json FILE]
+       [--jpeg Q] [--grey] [--wider K] [--alerts-json FILE]
 """
 
 from __future__ import annotations
@@ -78,6 +81,7 @@ def main() -> None:
     parser.add_argument("--model", default=load_catalog().default)
     parser.add_argument("--jpeg", type=int, help="hand frames over as JPEG stills of quality Q")
     parser.add_argument("--grey", action="store_true", help="hand frames over in grey")
+    parser.add_argument("--wider", type=float, default=1.0, metavar="K", help="K x smaller")
     parser.add_argument("--alerts-json", type=Path, help="write each phase's alerts here")
     args = parser.parse_args()
 
@@ -90,6 +94,7 @@ def main() -> None:
     phases = [i / (args.phases * rate.base_fps) for i in range(args.phases)]
     stills = "video frames" if args.jpeg is None else f"JPEG stills of quality {args.jpeg}"
     stills += ", in grey" if args.grey else ""
+    stills += f", shown {args.wider:g} x smaller" if args.wider > 1 else ""
     print(f"fall detector, model {spec.name}, defaults, {stills}, dataset {args.dataset}")
     print(f"{'phase':>7}  " + "  ".join(f"{split + ': falls, false':>22}" for split in splits))
     labelled = {clip.seq_id: clip for clip, _, _ in clips}
@@ -98,7 +103,16 @@ def main() -> None:
         key = f"{phase:g}"
         alerts[key] = {}
         for clip, path, video_fps in clips:
-            run = replay(engine, path, rate, video_fps, jpeg=args.jpeg, grey=args.grey, phase=phase)
+            run = replay(
+                engine,
+                path,
+                rate,
+                video_fps,
+                wider=args.wider,
+                jpeg=args.jpeg,
+                grey=args.grey,
+                phase=phase,
+            )
             alerts[key][clip.seq_id] = [round(t, 3) for t in run.alerts]
         scores, _ = split_scores({key: alerts[key]}, labelled)
         print(f"{phase:6.2f}s  " + "  ".join(f"{cell(scores[s]):>22}" for s in splits))
