@@ -35,154 +35,18 @@ Usage: .venv/bin/python benchmarks/accuracy.py DATASET_DIR [--model NAME] [--fps
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
-import re
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from common import FIXTURES, MODELS
-from const import DEFAULT_BURSTS, DEFAULT_FPS, DEFAULT_THRESHOLD
+from const import DEFAULT_BURSTS, DEFAULT_FPS
 from core.catalog import load_catalog
-from core.detector import BURST_FPS, AmbianicHeuristic, DetectorConfig, FloorModel, RateConfig
+from core.detector import BURST_FPS, FloorModel, RateConfig
 from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
 from core.pairs import run_pairs
-from core.pipeline import FramePipeline
-from core.video import camera_still, frames, replay_video, widen
-from PIL import Image
+from replaying import Cost, in_split, rate_of, read_sequences, replay
 from views import views, warm_floors
-
-ALERT_THRESHOLD = 0.5
-# Tuning and reporting split of ../shared/fixtures/benchmark (see benchmarks/README.md): rules are
-# tuned on the UR clips with odd numbers and on Le2i Coffee_room_01, and reported on everything;
-# the "report" split (UR even numbers, Le2i Home_02) is never looked at while tuning.
-TUNE = re.compile(r"urfd/(fall|adl)-\d*[13579]-|le2i/Coffee_room_01")
-
-
-def in_split(seq_id: str, split: str) -> bool:
-    """Whether a clip belongs to ``split`` (all, tune or report)."""
-    if split == "all":
-        return True
-    return bool(TUNE.search(seq_id)) == (split == "tune")
-
-
-def read_sequences(folder: Path) -> list[tuple[Labelled, Path, float | None]]:
-    """Clips with their labels, file and frame rate."""
-    if folder.is_file():  # one unlabelled clip: everyday footage (no fall in it)
-        return [(Labelled(folder.name, (), ("everyday",)), folder, None)]
-    clips = []
-    with (folder / "sequences.csv").open() as stream:
-        for row in csv.DictReader(stream):
-            falls = ()
-            if row["label"] == "fall":
-                falls = ((float(row["fall_start_s"]), float(row["fall_end_s"])),)
-            tags = tuple(t.strip() for t in row.get("tags", "").split(";") if t.strip())
-            fps = float(row["fps"]) if row.get("fps") else None
-            path = folder / row["path"]
-            if not path.exists():  # the fixtures' paths start at the folder above
-                path = folder.parent / row["path"]
-            duration = float(row["duration_s"]) if row.get("duration_s") else None
-            clips.append((Labelled(row["seq_id"], falls, tags, duration), path, fps))
-    return clips
-
-
-def as_camera(
-    image: np.ndarray | bytes, wider: float, jpeg: int | None, *, grey: bool = False
-) -> np.ndarray | bytes:
-    """A frame as the replay hands it over: ``wider``, ``jpeg`` quality, in ``grey``.
-
-    ``wider``: ``core.video.widen``; ``grey``: a night camera's shades of grey.
-    """
-    if wider <= 1 and not grey and (jpeg is None or isinstance(image, bytes)):
-        return image
-    if isinstance(image, bytes):  # a still of an image folder
-        image = np.asarray(Image.open(io.BytesIO(image)).convert("RGB"))
-    image = widen(image, wider)
-    if grey:
-        luma = np.asarray(Image.fromarray(np.ascontiguousarray(image)).convert("L"))
-        image = np.repeat(luma[..., None], 3, axis=2)
-    return image if jpeg is None else camera_still(image, jpeg)
-
-
-@dataclass
-class Cost:
-    """Frames analysed and CPU seconds spent, per second of video replayed."""
-
-    frames: int = 0
-    cpu: float = 0.0
-    seconds: float = 0.0
-
-    def per_minute(self) -> tuple[float, float]:
-        """(frames, CPU seconds) per minute of video."""
-        minutes = self.seconds / 60 or 1.0
-        return self.frames / minutes, self.cpu / minutes
-
-
-@dataclass
-class Replay:
-    """What one clip produced."""
-
-    alerts: list[float] = field(default_factory=list)
-    frames: int = 0
-    cpu: float = 0.0
-    seconds: float = 0.0
-
-
-def replay(
-    engine: PoseEngine,
-    path: Path,
-    rate: RateConfig,
-    video_fps: float | None,
-    *,
-    baseline: bool = False,
-    floor: FloorModel | None = None,
-    wider: float = 1.0,
-    jpeg: int | None = None,
-    grey: bool = False,
-    phase: float = 0.0,
-) -> Replay:
-    """Alerts of one clip (of the Ambianic baseline on the biggest person with --baseline).
-
-    ``floor``: the camera's floor as learned before the clip (``--warm-floor``); ``wider``,
-    ``jpeg`` and ``grey``: how each frame is handed over (``as_camera``); ``phase``: the
-    second frame held back by that many seconds (``core.video.replay_frames``).
-    """
-    config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)  # the integration's default
-    pipeline = FramePipeline(engine, config, rate=rate, floor=floor)
-    heuristic = AmbianicHeuristic()
-    out = Replay()
-
-    def analyse(t: float, image: object) -> float:
-        image = as_camera(image, wider, jpeg, grey=grey)  # type: ignore[arg-type]
-        start = time.process_time()
-        if baseline:
-            people = pipeline.estimate(image).people  # type: ignore[arg-type]
-            person = max(people, key=lambda p: p.box.height * p.box.width, default=None)
-            verdict = heuristic.update(person, t)
-            if verdict is not None and verdict.confidence >= ALERT_THRESHOLD:
-                out.alerts.append(t)
-            interval = 1.0 / rate.base_fps
-        else:
-            result = pipeline.process(image, t)  # type: ignore[arg-type]
-            out.alerts.extend(e.timestamp for e in result.events if e.is_alert)
-            interval = result.next_interval
-        out.cpu += time.process_time() - start
-        out.seconds = t
-        return interval
-
-    if path.is_dir():  # a folder of stills: no native timing, analysed at the base rate
-        for t, image in frames(path, rate.base_fps):
-            analyse(t, image)
-            out.frames += 1
-        out.seconds += 1.0 / rate.base_fps
-    else:
-        out.frames = replay_video(path, analyse, video_fps, delay=phase)
-        out.seconds += 1.0 / (video_fps or 30.0)
-    return out
 
 
 def _within(clip: Labelled, alerts: list[float], seconds: float) -> int:
@@ -212,11 +76,6 @@ def _row(name: str, s: Score) -> str:
         f"{name:<52} {s.detected:>3}/{s.falls:<3} {s.recall:6.2f} "
         f"{s.precision:9.2f} {s.f1:5.2f} {s.false_alarms:>6} {latency:>8}"
     )
-
-
-def rate_of(fps: float = DEFAULT_FPS, bursts: bool = DEFAULT_BURSTS) -> RateConfig:
-    """The analysis rate the integration uses at ``fps``, bursts on or off (its defaults)."""
-    return RateConfig(base_fps=fps, burst_fps=BURST_FPS if bursts else 0.0)
 
 
 def _rate(args: argparse.Namespace, base: float | None = None) -> RateConfig:

@@ -15,8 +15,8 @@ import argparse
 import json
 from pathlib import Path
 
-from accuracy import read_sequences
 from phases import SPLITS, Runs, cell, outcome, split_scores
+from replaying import read_sequences
 
 
 def load(path: Path) -> Runs:

@@ -23,13 +23,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accuracy import read_sequences
 from common import FIXTURES, MODELS
 from core.catalog import load_catalog
 from core.detector import DetectorConfig, FallEventType
 from core.engine import PoseEngine
 from core.pipeline import FramePipeline
 from core.video import frames
+from replaying import read_sequences
 from views import views, warm_floors
 
 if TYPE_CHECKING:

@@ -30,11 +30,11 @@ import argparse
 import json
 from pathlib import Path
 
-from accuracy import in_split, rate_of, read_sequences, replay
 from common import MODELS
 from core.catalog import load_catalog
 from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
+from replaying import in_split, rate_of, read_sequences, replay
 
 SPLITS = ("all", "tune", "report")
 

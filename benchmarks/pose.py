@@ -44,7 +44,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from accuracy import as_camera, read_sequences
 from common import FIXTURES, MODELS
 from core.backends import BackendKind
 from core.catalog import load_catalog
@@ -56,6 +55,7 @@ from core.pipeline import FramePipeline
 from core.preprocess import Decoded
 from core.types import Box, Person, PoseResult
 from core.video import frames
+from replaying import as_camera, read_sequences
 
 LYING = 60.0
 MIN_SCORE = 0.11

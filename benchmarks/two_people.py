@@ -29,7 +29,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from accuracy import in_split, read_sequences
 from common import FIXTURES, MODELS
 from const import DEFAULT_BURSTS, DEFAULT_FPS, DEFAULT_THRESHOLD
 from core.catalog import load_catalog
@@ -40,6 +39,7 @@ from core.people import DEFAULT_PEOPLE, PeopleConfig
 from core.pipeline import FramePipeline
 from core.video import replay_frames, video_frames
 from PIL import Image
+from replaying import in_split, read_sequences
 
 type Clip = tuple[Labelled, Path, float | None]
 STAGES: dict[str, PeopleConfig | None] = {"whole frame": None, "people": DEFAULT_PEOPLE}
