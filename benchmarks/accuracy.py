@@ -20,6 +20,9 @@ smaller for the pose model (whose input stays 192 pixels) but with the same pixe
 --jpeg Q hands each frame over as a JPEG still of quality Q, the way a camera entity serves
 snapshots to the integration (decoded at reduced size, as there), instead of the video's
 decoded pixels.
+--widescreen places each frame at the left of a grey frame as high and 16:9 wide: the room as a
+16:9 camera with the same vertical view would show it (most cameras are 16:9; the benchmark's
+clips are 4:3), everyone smaller in the model's square input.
 --grey hands each frame over in shades of grey (the Rec. 601 luma in all three channels), as a
 camera in infrared night mode sends it: the pose model was trained on colour photographs.
 --phase S holds the second analysed frame back by S seconds (0 to 1 / --fps), which shifts
@@ -29,7 +32,7 @@ one phase alone flatters or harms a detector by luck (see README.md, "phases").
 
 Usage: .venv/bin/python benchmarks/accuracy.py DATASET_DIR [--model NAME] [--fps N]
        [--no-bursts] [--cost] [--split all|tune|report] [--alerts-json FILE] [--pairs DIR]
-       [--baseline] [--warm-floor] [--wider K] [--jpeg Q] [--grey] [--phase S]
+       [--baseline] [--warm-floor] [--wider K] [--widescreen] [--jpeg Q] [--grey] [--phase S]
 """
 
 from __future__ import annotations
@@ -126,6 +129,11 @@ def _arguments() -> argparse.Namespace:
         help="show every frame K times smaller in a grey frame (a wider, sharper camera)",
     )
     parser.add_argument(
+        "--widescreen",
+        action="store_true",
+        help="place every frame at the left of a grey 16:9 frame as high (a 16:9 camera)",
+    )
+    parser.add_argument(
         "--jpeg",
         type=int,
         metavar="Q",
@@ -183,6 +191,7 @@ def main() -> None:
     wider = f", frames shown {args.wider:g} x smaller (--wider)" if args.wider > 1 else ""
     wider += f", JPEG stills of quality {args.jpeg}" if args.jpeg else ""
     wider += ", in grey" if args.grey else ""
+    wider += ", in a 16:9 frame" if args.widescreen else ""
     wider += f", phase {args.phase:g} s" if args.phase else ""
     print(f"{detector}, model {spec.name}, {args.fps:g} fps{bursts}, dataset {args.dataset}{wider}")
     print(header)
@@ -198,6 +207,7 @@ def main() -> None:
             wider=args.wider,
             jpeg=args.jpeg,
             grey=args.grey,
+            widescreen=args.widescreen,
             phase=args.phase,
         )
         alerts = run.alerts

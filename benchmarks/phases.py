@@ -16,12 +16,15 @@ sends it (``accuracy.py --grey``).
 ``--wider K`` shows every frame K times smaller in a grey frame (``accuracy.py --wider``): a
 camera with K times the resolution and field of view, every person K times smaller.
 
+``--widescreen`` places every frame at the left of a grey 16:9 frame as high
+(``accuracy.py --widescreen``): a 16:9 camera with the same vertical view.
+
 ``--jpeg Q`` hands every frame over as a JPEG still of quality Q (``accuracy.py --jpeg``),
 as a camera entity serves snapshots: the same clips with the compression's small changes to
 every pixel, another draw of luck that no rule was tuned on (see README.md, session 11).
 
 Usage: .venv/bin/python benchmarks/phases.py DATASET_DIR [--phases 4] [--model NAME]
-       [--jpeg Q] [--grey] [--wider K] [--alerts-json FILE]
+       [--jpeg Q] [--grey] [--wider K] [--widescreen] [--alerts-json FILE]
 """
 
 from __future__ import annotations
@@ -82,6 +85,7 @@ def main() -> None:
     parser.add_argument("--jpeg", type=int, help="hand frames over as JPEG stills of quality Q")
     parser.add_argument("--grey", action="store_true", help="hand frames over in grey")
     parser.add_argument("--wider", type=float, default=1.0, metavar="K", help="K x smaller")
+    parser.add_argument("--widescreen", action="store_true", help="in a grey 16:9 frame")
     parser.add_argument("--alerts-json", type=Path, help="write each phase's alerts here")
     args = parser.parse_args()
 
@@ -95,6 +99,7 @@ def main() -> None:
     stills = "video frames" if args.jpeg is None else f"JPEG stills of quality {args.jpeg}"
     stills += ", in grey" if args.grey else ""
     stills += f", shown {args.wider:g} x smaller" if args.wider > 1 else ""
+    stills += ", in a 16:9 frame" if args.widescreen else ""
     print(f"fall detector, model {spec.name}, defaults, {stills}, dataset {args.dataset}")
     print(f"{'phase':>7}  " + "  ".join(f"{split + ': falls, false':>22}" for split in splits))
     labelled = {clip.seq_id: clip for clip, _, _ in clips}
@@ -109,6 +114,7 @@ def main() -> None:
                 rate,
                 video_fps,
                 wider=args.wider,
+                widescreen=args.widescreen,
                 jpeg=args.jpeg,
                 grey=args.grey,
                 phase=phase,

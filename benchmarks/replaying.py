@@ -3,8 +3,8 @@
 ``read_sequences`` reads a dataset's clips and labels, ``replay`` runs one clip through the
 full core pipeline at the integration's rate (bursts included), asking for each next frame
 as the integration does, and ``as_camera`` hands each frame over as a camera would
-(``--wider``, ``--jpeg``, ``--grey`` of ``accuracy.py``). The tuning and reporting split of
-``../shared/fixtures/benchmark`` is defined here (``TUNE``, ``in_split``).
+(``--wider``, ``--jpeg``, ``--grey``, ``--widescreen`` of ``accuracy.py``). The tuning and
+reporting split of ``../shared/fixtures/benchmark`` is defined here (``TUNE``, ``in_split``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from const import DEFAULT_BURSTS, DEFAULT_FPS, DEFAULT_THRESHOLD
 from core.detector import BURST_FPS, AmbianicHeuristic, DetectorConfig, FloorModel, RateConfig
 from core.evaluation import Labelled
 from core.pipeline import FramePipeline
-from core.video import camera_still, frames, replay_video, widen
+from core.video import WIDER_GREY, camera_still, frames, replay_video, widen
 from PIL import Image
 
 if TYPE_CHECKING:
@@ -63,18 +63,40 @@ def read_sequences(folder: Path) -> list[tuple[Labelled, Path, float | None]]:
     return clips
 
 
+def widescreen_frame(image: np.ndarray) -> np.ndarray:
+    """``image`` at the left of a grey frame as high and 16:9 wide (``--widescreen``).
+
+    A 16:9 camera with the same vertical view shows the room at the same pixels, with more
+    to either side (here grey): the model's input, which is square, then holds everyone
+    smaller than in the 4:3 frame (0.45 instead of 0.6 of their pixels for a 320 x 240 clip).
+    """
+    height, width = image.shape[:2]
+    wide = max(width, round(height * 16 / 9))
+    canvas = np.full((height, wide, 3), WIDER_GREY, np.uint8)
+    canvas[:, :width] = image
+    return canvas
+
+
 def as_camera(
-    image: np.ndarray | bytes, wider: float, jpeg: int | None, *, grey: bool = False
+    image: np.ndarray | bytes,
+    wider: float,
+    jpeg: int | None,
+    *,
+    grey: bool = False,
+    widescreen: bool = False,
 ) -> np.ndarray | bytes:
     """A frame as the replay hands it over: ``wider``, ``jpeg`` quality, in ``grey``.
 
-    ``wider``: ``core.video.widen``; ``grey``: a night camera's shades of grey.
+    ``wider``: ``core.video.widen``; ``grey``: a night camera's shades of grey;
+    ``widescreen``: ``widescreen_frame``.
     """
-    if wider <= 1 and not grey and (jpeg is None or isinstance(image, bytes)):
+    if wider <= 1 and not grey and not widescreen and (jpeg is None or isinstance(image, bytes)):
         return image
     if isinstance(image, bytes):  # a still of an image folder
         image = np.asarray(Image.open(io.BytesIO(image)).convert("RGB"))
     image = widen(image, wider)
+    if widescreen:
+        image = widescreen_frame(image)
     if grey:
         luma = np.asarray(Image.fromarray(np.ascontiguousarray(image)).convert("L"))
         image = np.repeat(luma[..., None], 3, axis=2)
@@ -116,13 +138,14 @@ def replay(
     wider: float = 1.0,
     jpeg: int | None = None,
     grey: bool = False,
+    widescreen: bool = False,
     phase: float = 0.0,
 ) -> Replay:
     """Alerts of one clip (of the Ambianic baseline on the biggest person with --baseline).
 
     ``floor``: the camera's floor as learned before the clip (``--warm-floor``); ``wider``,
-    ``jpeg`` and ``grey``: how each frame is handed over (``as_camera``); ``phase``: the
-    second frame held back by that many seconds (``core.video.replay_frames``).
+    ``jpeg``, ``grey`` and ``widescreen``: how each frame is handed over (``as_camera``);
+    ``phase``: the second frame held back by that many seconds (``core.video.replay_frames``).
     """
     config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)  # the integration's default
     pipeline = FramePipeline(engine, config, rate=rate, floor=floor)
@@ -130,7 +153,7 @@ def replay(
     out = Replay()
 
     def analyse(t: float, image: object) -> float:
-        image = as_camera(image, wider, jpeg, grey=grey)  # type: ignore[arg-type]
+        image = as_camera(image, wider, jpeg, grey=grey, widescreen=widescreen)  # type: ignore[arg-type]
         start = time.process_time()
         if baseline:
             people = pipeline.estimate(image).people  # type: ignore[arg-type]
