@@ -23,7 +23,7 @@ from const import DEFAULT_BURSTS, DEFAULT_FPS, DEFAULT_THRESHOLD
 from core.detector import BURST_FPS, AmbianicHeuristic, DetectorConfig, FloorModel, RateConfig
 from core.evaluation import Labelled
 from core.pipeline import FramePipeline
-from core.video import WIDER_GREY, camera_still, frames, replay_video, widen
+from core.video import camera_still, frames, on_grey, replay_video, widen
 from PIL import Image
 
 if TYPE_CHECKING:
@@ -71,10 +71,7 @@ def widescreen_frame(image: np.ndarray) -> np.ndarray:
     smaller than in the 4:3 frame (0.45 instead of 0.6 of their pixels for a 320 x 240 clip).
     """
     height, width = image.shape[:2]
-    wide = max(width, round(height * 16 / 9))
-    canvas = np.full((height, wide, 3), WIDER_GREY, np.uint8)
-    canvas[:, :width] = image
-    return canvas
+    return on_grey(image, max(width, round(height * 16 / 9)), height, 0, 0)
 
 
 def as_camera(

@@ -31,16 +31,16 @@ from pathlib import Path
 
 import numpy as np
 from common import FIXTURES, MODELS
-from const import DEFAULT_BURSTS, DEFAULT_FPS, DEFAULT_THRESHOLD
+from const import DEFAULT_THRESHOLD
 from core.catalog import load_catalog
-from core.detector import BURST_FPS, DetectorConfig, RateConfig
+from core.detector import DetectorConfig
 from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
 from core.people import DEFAULT_PEOPLE, PeopleConfig
 from core.pipeline import FramePipeline
 from core.video import replay_frames, video_frames
 from PIL import Image
-from replaying import in_split, read_sequences
+from replaying import in_split, rate_of, read_sequences
 
 type Clip = tuple[Labelled, Path, float | None]
 STAGES: dict[str, PeopleConfig | None] = {"whole frame": None, "people": DEFAULT_PEOPLE}
@@ -113,7 +113,7 @@ def main() -> None:
     args = parser.parse_args()
     spec = load_catalog().get(args.model)
     engine = PoseEngine.load(spec, MODELS / spec.file)
-    rate = RateConfig(base_fps=DEFAULT_FPS, burst_fps=BURST_FPS if DEFAULT_BURSTS else 0.0)
+    rate = rate_of()  # the integration's defaults
     config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)
     jobs = pairs(read_sequences(FIXTURES / "benchmark"))
     jobs = jobs[: args.limit] if args.limit else jobs

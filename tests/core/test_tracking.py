@@ -59,3 +59,16 @@ def test_a_real_fall_whose_faller_is_lost_mid_fall_is_caught(
     assert ids == {1}  # one person, one track, before and after the gap
     assert len(alerts) == 1
     assert 2.08 - 0.5 <= alerts[0] <= 2.96 + 5.0
+
+
+def test_a_track_born_in_this_frame_is_not_established() -> None:
+    """``established`` counts the tracks seen before the frame at hand (the detector's "alone")."""
+    tracker = Tracker()
+    tracker.update((body((300, 300)),), 0.0)
+    assert tracker.established(0.0) == 0  # everyone is new in the first frame
+    tracker.update((body((300, 300)), body((600, 300))), 1.0)
+    assert tracker.established(1.0) == 1  # the second person was first seen just now
+    tracker.update((body((300, 300)), body((600, 300))), 2.0)
+    assert tracker.established(2.0) == 2
+    tracker.update((), 3.0)
+    assert tracker.established(3.0) == 2  # unseen now, but seen before

@@ -118,9 +118,16 @@ def widen(image: npt.NDArray[np.uint8], factor: float) -> npt.NDArray[np.uint8]:
     if factor <= 1:
         return image
     height, width = image.shape[:2]
-    canvas = np.full((round(height * factor), round(width * factor), 3), WIDER_GREY, np.uint8)
-    top, left = (canvas.shape[0] - height) // 2, (canvas.shape[1] - width) // 2
-    canvas[top : top + height, left : left + width] = image
+    wide, high = round(width * factor), round(height * factor)
+    return on_grey(image, wide, high, (wide - width) // 2, (high - height) // 2)
+
+
+def on_grey(
+    image: npt.NDArray[np.uint8], width: int, height: int, left: int, top: int
+) -> npt.NDArray[np.uint8]:
+    """``image`` placed at (``left``, ``top``) in a grey frame of ``width`` x ``height``."""
+    canvas = np.full((height, width, 3), WIDER_GREY, np.uint8)
+    canvas[top : top + image.shape[0], left : left + image.shape[1]] = image
     return canvas
 
 

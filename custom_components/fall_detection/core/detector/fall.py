@@ -142,8 +142,7 @@ class FallDetector:
         something found for the first time, often as the faller vanishes (a scrap of floor
         read as a person); someone who walks in counts from their second frame.
         """
-        born = [t for t in self.tracker.tracks.values() if t.hits == 1 and t.last_seen == timestamp]
-        return len(self.tracker.tracks) - len(born) == 1
+        return self.tracker.established(timestamp) == 1
 
     @property
     def person_on_floor(self) -> bool:

@@ -102,6 +102,10 @@ class Tracker:
             result.append((track, person))
         return result
 
+    def established(self, timestamp: float) -> int:
+        """How many tracks were seen before the frame at ``timestamp`` (not born in it)."""
+        return sum(1 for t in self.tracks.values() if t.hits > 1 or t.last_seen != timestamp)
+
     def reset(self) -> None:
         """Forget every track."""
         self.tracks.clear()
