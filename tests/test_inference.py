@@ -7,7 +7,11 @@ import threading
 
 import pytest
 
-from custom_components.fall_detection.inference import FrameTimeout, InferenceThread
+from custom_components.fall_detection.inference import (
+    FrameTimeout,
+    InferenceStopped,
+    InferenceThread,
+)
 
 
 async def test_stuck_frame_is_dropped_and_the_queue_moves_on() -> None:
@@ -56,3 +60,13 @@ async def test_shutdown_cancels_queued_frames() -> None:
     assert await running is True
     with pytest.raises(asyncio.CancelledError):
         await queued
+
+
+async def test_a_frame_after_shutdown_is_dropped_not_an_unexpected_error() -> None:
+    """A refresh that fires while Home Assistant stops gets a dropped frame (``FrameTimeout``)."""
+    inference = InferenceThread("test")
+    assert await inference.run("cam", 5.0, lambda: 1) == 1
+    inference.shutdown()
+    with pytest.raises(InferenceStopped):
+        await inference.run("cam", 5.0, lambda: 2)
+    assert issubclass(InferenceStopped, FrameTimeout)  # the coordinator's dropped-frame path

@@ -26,6 +26,15 @@ class FrameTimeout(Exception):  # noqa: N818 - a timeout, named as the caller se
     """The frame was dropped: it took too long, or its camera's last frame still runs."""
 
 
+class InferenceStopped(FrameTimeout):
+    """The frame was dropped: the thread has been shut down (Home Assistant is stopping).
+
+    A camera's refresh can still fire while Home Assistant stops; the executor then refuses
+    new work with a bare ``RuntimeError``, which would reach Home Assistant as an unexpected
+    error (seen once in the fault suite's "stops mid-training").
+    """
+
+
 @dataclass(slots=True)
 class _Job:
     key: Hashable
@@ -70,7 +79,10 @@ class InferenceThread:
             loop.call_soon_threadsafe(_resolve, job.started, None, None)
             return job.fn(*job.args)
 
-        future = self.executor.submit(work)
+        try:
+            future = self.executor.submit(work)
+        except RuntimeError as err:  # shut down: no new futures
+            raise InferenceStopped("the analysis thread has stopped") from err
         self._jobs[future] = job
         future.add_done_callback(lambda f: loop.call_soon_threadsafe(self._finished, f))
 
