@@ -48,7 +48,7 @@ from core.detector import BURST_FPS, FloorModel, RateConfig
 from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
 from core.pairs import run_pairs
-from replaying import Cost, in_split, rate_of, read_sequences, replay
+from replaying import Cost, checker_of, in_split, rate_of, read_sequences, replay
 from views import views, warm_floors
 
 
@@ -130,8 +130,10 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument(
         "--widescreen",
-        action="store_true",
-        help="place every frame at the left of a grey 16:9 frame as high (a 16:9 camera)",
+        nargs="?",
+        const="left",
+        choices=["left", "centre", "right"],
+        help="place every frame in a grey 16:9 frame as high, at the left unless told",
     )
     parser.add_argument(
         "--jpeg",
@@ -143,6 +145,11 @@ def _arguments() -> argparse.Namespace:
         "--grey",
         action="store_true",
         help="hand every frame over in shades of grey (a camera in infrared night mode)",
+    )
+    parser.add_argument(
+        "--no-checker",
+        action="store_true",
+        help="without the checker model: the first model's mirrored reading confirms a fall",
     )
     parser.add_argument(
         "--phase",
@@ -177,6 +184,7 @@ def main() -> None:
 
     spec = load_catalog().get(args.model)
     engine = PoseEngine.load(spec, MODELS / spec.file)
+    checker = checker_of(not args.no_checker)
     rate = _rate(args)
     overall, by_tag, alerts_by_clip = Score(), {}, {}
     within = dict.fromkeys((1, 2, 5), 0)
@@ -191,8 +199,9 @@ def main() -> None:
     wider = f", frames shown {args.wider:g} x smaller (--wider)" if args.wider > 1 else ""
     wider += f", JPEG stills of quality {args.jpeg}" if args.jpeg else ""
     wider += ", in grey" if args.grey else ""
-    wider += ", in a 16:9 frame" if args.widescreen else ""
+    wider += f", in a 16:9 frame at the {args.widescreen}" if args.widescreen else ""
     wider += f", phase {args.phase:g} s" if args.phase else ""
+    wider += f", checker {checker.spec.name}" if checker else ", no checker"
     print(f"{detector}, model {spec.name}, {args.fps:g} fps{bursts}, dataset {args.dataset}{wider}")
     print(header)
     clips = _clips(engine, args)
@@ -209,6 +218,7 @@ def main() -> None:
             grey=args.grey,
             widescreen=args.widescreen,
             phase=args.phase,
+            checker=checker,
         )
         alerts = run.alerts
         alerts_by_clip[clip.seq_id] = [round(t, 3) for t in alerts]
@@ -239,7 +249,7 @@ def main() -> None:
             f"{after[False].detected}/{after[False].falls}"
         )
     print("cost (frames and CPU time per minute of video):")
-    reference = _fixed_costs(engine, [c[:3] for c in clips], args) if args.cost else None
+    reference = _fixed_costs(engine, [c[:3] for c in clips], args, checker) if args.cost else None
     print(_cost_line("everyday clips, this run", everyday, reference))
     print(_cost_line("all clips, this run", all_cost, None))
     if args.alerts_json:
@@ -249,7 +259,10 @@ def main() -> None:
 
 
 def _fixed_costs(
-    engine: PoseEngine, clips: list[tuple[Labelled, Path, float | None]], args: argparse.Namespace
+    engine: PoseEngine,
+    clips: list[tuple[Labelled, Path, float | None]],
+    args: argparse.Namespace,
+    checker: PoseEngine | None,
 ) -> Cost:
     """Print the cost of fixed 1, 2 and 5 fps on the everyday clips; return the 1 fps one."""
     fixed = {}
@@ -257,7 +270,7 @@ def _fixed_costs(
         cost = Cost()
         for clip, path, video_fps in clips:
             if not clip.falls:
-                run = replay(engine, path, _rate(args, fps), video_fps)
+                run = replay(engine, path, _rate(args, fps), video_fps, checker=checker)
                 cost.frames, cost.cpu = cost.frames + run.frames, cost.cpu + run.cpu
                 cost.seconds += run.seconds
         fixed[fps] = cost

@@ -37,7 +37,7 @@ from common import MODELS
 from core.catalog import load_catalog
 from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
-from replaying import in_split, rate_of, read_sequences, replay
+from replaying import checker_of, in_split, rate_of, read_sequences, replay
 
 SPLITS = ("all", "tune", "report")
 
@@ -85,12 +85,20 @@ def main() -> None:
     parser.add_argument("--jpeg", type=int, help="hand frames over as JPEG stills of quality Q")
     parser.add_argument("--grey", action="store_true", help="hand frames over in grey")
     parser.add_argument("--wider", type=float, default=1.0, metavar="K", help="K x smaller")
-    parser.add_argument("--widescreen", action="store_true", help="in a grey 16:9 frame")
+    parser.add_argument(
+        "--widescreen",
+        nargs="?",
+        const="left",
+        choices=["left", "centre", "right"],
+        help="in a grey 16:9 frame, at the left unless told",
+    )
+    parser.add_argument("--no-checker", action="store_true", help="without the checker model")
     parser.add_argument("--alerts-json", type=Path, help="write each phase's alerts here")
     args = parser.parse_args()
 
     spec = load_catalog().get(args.model)
     engine = PoseEngine.load(spec, MODELS / spec.file)
+    checker = checker_of(not args.no_checker)
     rate = rate_of()  # the integration's defaults
     clips = read_sequences(args.dataset)
     # The tuning and reporting split exist on ../shared/fixtures/benchmark only.
@@ -99,7 +107,8 @@ def main() -> None:
     stills = "video frames" if args.jpeg is None else f"JPEG stills of quality {args.jpeg}"
     stills += ", in grey" if args.grey else ""
     stills += f", shown {args.wider:g} x smaller" if args.wider > 1 else ""
-    stills += ", in a 16:9 frame" if args.widescreen else ""
+    stills += f", in a 16:9 frame at the {args.widescreen}" if args.widescreen else ""
+    stills += f", checker {checker.spec.name}" if checker else ", no checker"
     print(f"fall detector, model {spec.name}, defaults, {stills}, dataset {args.dataset}")
     print(f"{'phase':>7}  " + "  ".join(f"{split + ': falls, false':>22}" for split in splits))
     labelled = {clip.seq_id: clip for clip, _, _ in clips}
@@ -118,6 +127,7 @@ def main() -> None:
                 jpeg=args.jpeg,
                 grey=args.grey,
                 phase=phase,
+                checker=checker,
             )
             alerts[key][clip.seq_id] = [round(t, 3) for t in run.alerts]
         scores, _ = split_scores({key: alerts[key]}, labelled)

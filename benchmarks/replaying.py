@@ -15,19 +15,18 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Final
 
-import common  # noqa: F401 - puts the engine's ``core`` package on the path
+import common  # puts the engine's ``core`` package on the path
 import numpy as np
 from const import DEFAULT_BURSTS, DEFAULT_FPS, DEFAULT_THRESHOLD
+from core.catalog import load_catalog
 from core.detector import BURST_FPS, AmbianicHeuristic, DetectorConfig, FloorModel, RateConfig
+from core.engine import PoseEngine
 from core.evaluation import Labelled
 from core.pipeline import FramePipeline
 from core.video import camera_still, frames, on_grey, replay_video, widen
 from PIL import Image
-
-if TYPE_CHECKING:
-    from core.engine import PoseEngine
 
 ALERT_THRESHOLD = 0.5
 # Tuning and reporting split of ../shared/fixtures/benchmark (see benchmarks/README.md): rules are
@@ -63,15 +62,20 @@ def read_sequences(folder: Path) -> list[tuple[Labelled, Path, float | None]]:
     return clips
 
 
-def widescreen_frame(image: np.ndarray) -> np.ndarray:
-    """``image`` at the left of a grey frame as high and 16:9 wide (``--widescreen``).
+PLACES: Final = {"left": 0.0, "centre": 0.5, "right": 1.0}
+"""Where ``--widescreen`` puts the frame across the grey 16:9 one."""
+
+
+def widescreen_frame(image: np.ndarray, place: str = "left") -> np.ndarray:
+    """``image`` in a grey frame as high and 16:9 wide, at ``place`` (``--widescreen``).
 
     A 16:9 camera with the same vertical view shows the room at the same pixels, with more
     to either side (here grey): the model's input, which is square, then holds everyone
     smaller than in the 4:3 frame (0.45 instead of 0.6 of their pixels for a 320 x 240 clip).
     """
     height, width = image.shape[:2]
-    return on_grey(image, max(width, round(height * 16 / 9)), height, 0, 0)
+    wide = max(width, round(height * 16 / 9))
+    return on_grey(image, wide, height, round((wide - width) * PLACES[place]), 0)
 
 
 def as_camera(
@@ -80,12 +84,12 @@ def as_camera(
     jpeg: int | None,
     *,
     grey: bool = False,
-    widescreen: bool = False,
+    widescreen: str | None = None,
 ) -> np.ndarray | bytes:
     """A frame as the replay hands it over: ``wider``, ``jpeg`` quality, in ``grey``.
 
     ``wider``: ``core.video.widen``; ``grey``: a night camera's shades of grey;
-    ``widescreen``: ``widescreen_frame``.
+    ``widescreen``: ``widescreen_frame`` at that place (None: as it is).
     """
     if wider <= 1 and not grey and not widescreen and (jpeg is None or isinstance(image, bytes)):
         return image
@@ -93,7 +97,7 @@ def as_camera(
         image = np.asarray(Image.open(io.BytesIO(image)).convert("RGB"))
     image = widen(image, wider)
     if widescreen:
-        image = widescreen_frame(image)
+        image = widescreen_frame(image, widescreen)
     if grey:
         luma = np.asarray(Image.fromarray(np.ascontiguousarray(image)).convert("L"))
         image = np.repeat(luma[..., None], 3, axis=2)
@@ -135,17 +139,19 @@ def replay(
     wider: float = 1.0,
     jpeg: int | None = None,
     grey: bool = False,
-    widescreen: bool = False,
+    widescreen: str | None = None,
     phase: float = 0.0,
+    checker: PoseEngine | None = None,
 ) -> Replay:
     """Alerts of one clip (of the Ambianic baseline on the biggest person with --baseline).
 
     ``floor``: the camera's floor as learned before the clip (``--warm-floor``); ``wider``,
     ``jpeg``, ``grey`` and ``widescreen``: how each frame is handed over (``as_camera``);
-    ``phase``: the second frame held back by that many seconds (``core.video.replay_frames``).
+    ``phase``: the second frame held back by that many seconds (``core.video.replay_frames``);
+    ``checker``: the model that reads a person again before a fall is raised (``checker_of``).
     """
     config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)  # the integration's default
-    pipeline = FramePipeline(engine, config, rate=rate, floor=floor)
+    pipeline = FramePipeline(engine, config, rate=rate, floor=floor, checker=checker)
     heuristic = AmbianicHeuristic()
     out = Replay()
 
@@ -176,6 +182,20 @@ def replay(
         out.frames = replay_video(path, analyse, video_fps, delay=phase)
         out.seconds += 1.0 / (video_fps or 30.0)
     return out
+
+
+def checker_of(enabled: bool = True) -> PoseEngine | None:
+    """The catalog's checker model, as the integration loads it when its file is found.
+
+    None when ``enabled`` is False (``--no-checker``: the first model's mirrored reading, as
+    without the checker's file) or when ../shared/models does not hold it.
+    """
+    name = load_catalog().checker
+    if not enabled or name is None:
+        return None
+    spec = load_catalog().get(name)
+    path = common.MODELS / spec.file
+    return PoseEngine.load(spec, path) if path.exists() else None
 
 
 def rate_of(fps: float = DEFAULT_FPS, bursts: bool = DEFAULT_BURSTS) -> RateConfig:

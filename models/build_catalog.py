@@ -98,7 +98,14 @@ def build(shared: Path) -> dict[str, object]:
         entry |= {"input_width": width, "input_height": height}
         entry |= extra
         models.append(entry)
-    return {"schema": 1, "default": "movenet_lightning_int8", "models": models}
+    # The checker re-reads a person before a fall seen in one frame is raised
+    # (``core.detector.second``); used when its file is found.
+    return {
+        "schema": 1,
+        "default": "movenet_lightning_int8",
+        "checker": "movenet_thunder_int8",
+        "models": models,
+    }
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from homeassistant.helpers import issue_registry as ir
 from .const import DOMAIN, SUBENTRY_CAMERA
 from .coordinator import CameraCoordinator
 from .data import FallDetectionConfigEntry, FallDetectionData
-from .engine_loader import EngineLoadError, load_engine
+from .engine_loader import EngineLoadError, load_checker, load_engine
 from .floor_store import FloorStore
 from .inference import InferenceThread
 from .learning import LearningManager
@@ -59,6 +59,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry
     except EngineLoadError as err:
         inference.executor.shutdown(wait=False)
         _raise_setup_error(hass, err)
+    # Optional: without its file, falls are confirmed by the model's mirrored reading.
+    checker = await hass.loop.run_in_executor(
+        inference.executor, load_checker, hass.config.config_dir, {**entry.data, **entry.options}
+    )
     for key in REPAIRABLE:
         ir.async_delete_issue(hass, DOMAIN, key)
 
@@ -68,7 +72,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry
         await async_setup_retention(hass, entry, learning)
     except BaseException:
         # Never leave the inference thread behind (a damaged store is handled inside).
-        await hass.async_add_executor_job(_close_engine, inference, engine)
+        await hass.async_add_executor_job(_close_engine, inference, engine, checker)
         raise
     cameras = {
         subentry_id
@@ -76,7 +80,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry
         if subentry.subentry_type == SUBENTRY_CAMERA
     }
     await hass.async_add_executor_job(FloorStore.prune, hass, cameras)
-    data = FallDetectionData(engine=engine, inference=inference, learning=learning)
+    data = FallDetectionData(engine=engine, inference=inference, learning=learning, checker=checker)
     entry.runtime_data = data
     for subentry_id, subentry in entry.subentries.items():
         if subentry.subentry_type != SUBENTRY_CAMERA:
@@ -84,7 +88,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: FallDetectionConfigEntry
         store = FloorStore(hass, subentry_id)
         floor = await store.async_load()
         coordinator = CameraCoordinator(
-            hass, entry, subentry, engine, inference, floor_store=store, floor=floor
+            hass,
+            entry,
+            subentry,
+            engine,
+            inference,
+            floor_store=store,
+            floor=floor,
+            checker=checker,
         )
         coordinator.pipeline.detector.scorer = learning.scorer()
         data.cameras[subentry_id] = coordinator
@@ -150,10 +161,14 @@ async def async_unload_entry(hass: HomeAssistant, entry: FallDetectionConfigEntr
             await coordinator.async_shutdown()
             await coordinator.async_save_floor()
         data.cameras.clear()
-        await hass.async_add_executor_job(_close_engine, data.inference, data.engine)
+        await hass.async_add_executor_job(_close_engine, data.inference, data.engine, data.checker)
     return unloaded
 
 
-def _close_engine(inference: InferenceThread, engine: PoseEngine) -> None:
+def _close_engine(
+    inference: InferenceThread, engine: PoseEngine, checker: PoseEngine | None = None
+) -> None:
     inference.shutdown()
     engine.close()
+    if checker is not None:
+        checker.close()

@@ -85,8 +85,13 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
         inference: InferenceThread,
         floor_store: FloorStore | None = None,
         floor: FloorModel | None = None,
+        checker: PoseEngine | None = None,
     ) -> None:
-        """Set up the pipeline for ``subentry``'s camera (with its learned ``floor``)."""
+        """Set up the pipeline for ``subentry``'s camera (with its learned ``floor``).
+
+        ``checker``: the model that reads a person again before a fall is raised
+        (``engine_loader.load_checker``; None: ``engine`` mirrored).
+        """
         options = subentry.data
         self.subentry = subentry
         self.camera_entity_id: str = options[CONF_CAMERA]
@@ -117,6 +122,7 @@ class CameraCoordinator(DataUpdateCoordinator[CameraState]):
             camera_rotation=int(options.get(CONF_ROTATION, "0")),
             floor=floor,
             rate=RateConfig(base_fps=self.fps, burst_fps=BURST_FPS if bursts else 0.0),
+            checker=checker,
         )
         self._floor_store = floor_store
         self._floor_saved = self.started

@@ -22,6 +22,8 @@ class FallDetectionData:
     inference: InferenceThread
     learning: LearningManager
     cameras: dict[str, CameraCoordinator] = field(default_factory=dict)
+    checker: PoseEngine | None = None
+    """The model that reads a person again before a fall is raised (``load_checker``)."""
 
 
 type FallDetectionConfigEntry = ConfigEntry[FallDetectionData]

@@ -53,5 +53,11 @@ async def async_get_config_entry_diagnostics(
         "settings": {**entry.data, **entry.options},
         "model": {"name": spec.name, "file": spec.file, "sha256": spec.sha256},
         "backend": data.engine.backend.kind.value,
+        # The model that reads a person again before a fall is raised (None: not found).
+        "checker": (
+            {"name": data.checker.spec.name, "backend": data.checker.backend.kind.value}
+            if data.checker is not None
+            else None
+        ),
         "cameras": cameras,
     }

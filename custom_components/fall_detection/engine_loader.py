@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ from .core.resolve import ModelResolver
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class EngineLoadError(Exception):
@@ -62,3 +65,32 @@ def load_engine(config_dir: str, settings: Mapping[str, Any]) -> PoseEngine:
         )
     except ModelError as err:
         raise EngineLoadError(error_key(err), str(err)) from err
+
+
+def load_checker(config_dir: str, settings: Mapping[str, Any]) -> PoseEngine | None:
+    """The catalog's checker model, when its file is found; else None (blocking).
+
+    It reads a person again before a fall seen in one frame is raised
+    (``core.detector.second``). It has no download address: it is used when its file is in
+    the model cache (``<config>/fall_detection/models``) or ``$FALL_DETECTION_MODEL_DIR``.
+    Without it the configured model's mirrored reading does that job, as before; nothing
+    fails. It runs on the CPU (on LiteRT when installed, else the portable backend), also
+    when the configured model runs on an Edge TPU.
+    """
+    catalog = load_catalog()
+    if catalog.checker is None or settings[CONF_MODEL] == catalog.checker:
+        return None
+    spec = catalog.get(catalog.checker)
+    kind = BackendKind(settings[CONF_BACKEND])
+    resolver = ModelResolver(cache_dir=Path(config_dir) / MODEL_CACHE, allow_download=False)
+    try:
+        path = resolver.resolve(spec)
+        return PoseEngine.load(
+            spec,
+            path,
+            BackendKind.AUTO if kind is BackendKind.EDGETPU else kind,
+            num_threads=1,
+        )
+    except ModelError as err:
+        _LOGGER.info("No checker model (%s); falls are confirmed without it", err)
+        return None

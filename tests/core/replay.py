@@ -43,6 +43,7 @@ def replay_clip(
     second_opinion: bool = True,
     look_around: bool = True,
     jpeg: int | None = None,
+    checker: PoseEngine | None = None,
 ) -> Replayed:
     """Replay ``clip`` through a fresh pipeline at ``rate`` (the integration's defaults).
 
@@ -50,10 +51,15 @@ def replay_clip(
     loop, ``core.video.replay_frames``); ``second_opinion``: the pipeline's mirrored second
     reading before a fall is raised (on by default, as in the integration); ``look_around``:
     its reading of the frame cut around where the person was (on by default too); ``jpeg``:
-    each frame handed over as a JPEG still of that quality, as a camera entity serves it.
+    each frame handed over as a JPEG still of that quality, as a camera entity serves it;
+    ``checker``: the model that makes the second readings (``FramePipeline``).
     """
     pipeline = FramePipeline(
-        engine, rate=rate, second_opinion=second_opinion, look_around=look_around
+        engine,
+        rate=rate,
+        second_opinion=second_opinion,
+        look_around=look_around,
+        checker=checker,
     )
     out = Replayed()
 

@@ -62,10 +62,13 @@ def _spec(raw: dict[str, Any]) -> ModelSpec:
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    """All models, by name, and the default one."""
+    """All models, by name, the default one, and the checker (``core.detector.second``)."""
 
     models: dict[str, ModelSpec]
     default: str
+    checker: str | None = None
+    """A more accurate single-pose model that reads a person again before a fall seen in one
+    frame is raised; used when its file is found (it has no download address)."""
 
     def get(self, name: str) -> ModelSpec:
         """Return a model by name; ``KeyError`` names the choices."""
@@ -84,4 +87,4 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     """Read the catalog (cached)."""
     raw = json.loads(path.read_text(encoding="utf-8"))
     models = {m["name"]: _spec(m) for m in raw["models"]}
-    return Catalog(models, raw["default"])
+    return Catalog(models, raw["default"], raw.get("checker"))

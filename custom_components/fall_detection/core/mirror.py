@@ -10,6 +10,9 @@ The view is the one the person was found in: the crop around them when the peopl
 cut one for them (``PoseResult.crops``: a small person's zoom, or one crop per person when
 several are tracked), else the whole frame. A mirrored whole frame would look for a small
 person at the model's whole-frame scale, where the zoom had found them.
+
+``checked_reading`` reads the person on the same view with another model (the checker,
+``detector.second``), not mirrored: that model's mistakes are its own.
 """
 
 from __future__ import annotations
@@ -59,6 +62,34 @@ def mirrored_reading(
     crops: Sequence[Box] = (),
 ) -> Person | None:
     """``person`` read again on their view mirrored, in frame pixels; None if not found there."""
+    return _read_again(engine, decoded, person, min_score, crops, mirrored=True)
+
+
+def checked_reading(
+    checker: PoseEngine,
+    decoded: Decoded,
+    person: Person,
+    min_score: float,
+    crops: Sequence[Box] = (),
+) -> Person | None:
+    """``person`` read again by another model (``checker``) on the same view, not mirrored.
+
+    The checker's own mistakes are not the first model's, so no mirroring is needed to
+    read the person differently (``detector.second``).
+    """
+    return _read_again(checker, decoded, person, min_score, crops, mirrored=False)
+
+
+def _read_again(
+    engine: PoseEngine,
+    decoded: Decoded,
+    person: Person,
+    min_score: float,
+    crops: Sequence[Box],
+    *,
+    mirrored: bool,
+) -> Person | None:
+    """Whoever ``engine`` finds on ``person``'s view overlapping them most, in frame pixels."""
     square = _view(person.box, crops)
     if square is not None:
         view, scale = crop_around(decoded, square)
@@ -66,14 +97,17 @@ def mirrored_reading(
     else:
         view, scale, x0, y0 = decoded, 1.0, 0.0, 0.0
     width = view.source_size[0]
-    flipped = Decoded(view.image.transpose(Image.Transpose.FLIP_LEFT_RIGHT), view.source_size)
+    if mirrored:
+        view = Decoded(view.image.transpose(Image.Transpose.FLIP_LEFT_RIGHT), view.source_size)
     result = estimate_upright_or_rotated(
-        engine, flipped, min_score, min_score, max_turned_torso=MAX_TURNED_TORSO
+        engine, view, min_score, min_score, max_turned_torso=MAX_TURNED_TORSO
     )
     best, best_iou = None, SAME_PERSON_IOU
     for found in result.people:
-        kps = found.keypoints[MIRRORED].copy()
-        kps[:, 0] = width - kps[:, 0]  # mirrored back, still in the view's pixels
+        kps = found.keypoints
+        if mirrored:
+            kps = kps[MIRRORED].copy()
+            kps[:, 0] = width - kps[:, 0]  # mirrored back, still in the view's pixels
         candidate = to_source(Person.from_keypoints(kps, found.score), x0, y0, scale)
         iou = candidate.box.iou(person.box)
         if iou > best_iou:

@@ -10,7 +10,7 @@ from PIL import Image
 
 from .detector import DetectorConfig, FallDetector, FallEvent, FloorModel, RateConfig
 from .detector.second import AROUND_GROW, SecondReadings
-from .mirror import mirrored_reading
+from .mirror import checked_reading, mirrored_reading
 from .people import DEFAULT_PEOPLE, PeopleConfig, estimate_people, reading_around
 from .preprocess import Decoded, ImageInput, open_image
 from .render import render
@@ -95,6 +95,7 @@ class FramePipeline:
         people: PeopleConfig | None = DEFAULT_PEOPLE,
         second_opinion: bool = True,
         look_around: bool = True,
+        checker: PoseEngine | None = None,
     ) -> None:
         """Wrap ``engine`` with a fresh detector.
 
@@ -108,6 +109,9 @@ class FramePipeline:
         turned retry, no people module). ``second_opinion``: read a person again on the
         mirrored view before a fall seen in one frame is raised (``core.mirror``), and, with
         ``look_around``, again on the frame cut around where they were (``detector.second``).
+        ``checker``: a second, more accurate single-pose model that makes both readings
+        instead of ``engine``, not mirrored; when it sees the fall too, a burst raises it
+        without waiting for its next frame (``detector.second``). None: ``engine`` mirrored.
         """
         if camera_rotation not in CAMERA_ROTATIONS:
             raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")
@@ -117,6 +121,7 @@ class FramePipeline:
         self.camera_rotation = camera_rotation
         self.people = None if engine.spec.multi_person else people
         self.second_opinion = second_opinion
+        self.checker = checker
         self.look_around = look_around
         self._discovered = float("-inf")  # when the last discovery pass ran
         # Grey copies of the last frames, to tell a new person who moves from furniture: long
@@ -175,13 +180,20 @@ class FramePipeline:
             pose = self.estimate(decoded)
         threshold = self.detector.config.keypoint_threshold
 
-        def mirrored(person: Person) -> Person | None:
+        checker = self.checker
+
+        def again(person: Person) -> Person | None:
+            if checker is not None:
+                return checked_reading(checker, decoded, person, threshold, pose.crops)
             return mirrored_reading(self.engine, decoded, person, threshold, pose.crops)
 
         def around(box: Box) -> Person | None:
-            return reading_around(self.engine, decoded, box, AROUND_GROW, threshold)
+            engine = checker or self.engine
+            return reading_around(engine, decoded, box, AROUND_GROW, threshold)
 
-        second = SecondReadings(mirrored, around if self.look_around else None)
+        second = SecondReadings(
+            again, around if self.look_around else None, independent=checker is not None
+        )
         events = self.detector.update(
             pose.people, timestamp, decoded.source_size, second if self.second_opinion else None
         )

@@ -59,7 +59,7 @@ from .rules import (
     slow_fall,
     stayed_down,
 )
-from .second import SecondReadings, stands
+from .second import Check, SecondReadings, stands
 from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
@@ -237,9 +237,12 @@ class FallDetector:
             events.extend(follow(cfg, track.track_id, state, timestamp, seen=obs))
         elif timestamp >= state.quiet_until:
             found = self._fall(state, obs, size)
-            if found is not None and not self._stands(state, obs, found[1], second):
+            check = Check.STANDS if found is None else self._check(state, obs, found[1], second)
+            if check is Check.VETOED:
                 found = None  # a second reading of the frame shows no fall (``second``)
-            if found is not None and agreed(cfg, state, obs, burst_frame=self._burst_frame):
+            if found is not None and (
+                check is Check.SEEN_AGAIN or agreed(cfg, state, obs, burst_frame=self._burst_frame)
+            ):
                 events.append(raise_fall(cfg, track.track_id, state, obs, *found))
             elif found is not None:
                 state.pending = (obs, *found)
@@ -273,12 +276,12 @@ class FallDetector:
             return rolled, "from_furniture"
         return None
 
-    def _stands(
+    def _check(
         self, state: TrackState, obs: Observation, reason: str, second: SecondReadings | None
-    ) -> bool:
-        """Whether a fall seen in ``obs`` stands against second readings of the frame."""
+    ) -> Check:
+        """What second readings of the frame say of a fall seen in ``obs`` (``second``)."""
         if reason != "descent" or second is None:
-            return True
+            return Check.STANDS
         # Only while one person is tracked: with two side by side, the crop around one can
         # show the other standing there (a helper next to someone who fell).
         alone = self._alone(obs.timestamp)

@@ -1,0 +1,129 @@
+"""The checker model reads a person again before a fall is raised (detector/second.py).
+
+With the catalog's checker (MoveNet Thunder int8) the second readings are its own, not the
+first model's mirrored ones; when it sees the fall too, a burst raises it at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from custom_components.fall_detection.core.catalog import load_catalog
+from custom_components.fall_detection.core.detector import DetectorConfig
+from custom_components.fall_detection.core.detector.features import (
+    Evidence,
+    Observation,
+    evidence,
+)
+from custom_components.fall_detection.core.detector.second import Check, SecondReadings, stands
+from custom_components.fall_detection.core.engine import PoseEngine
+from custom_components.fall_detection.core.mirror import checked_reading
+from custom_components.fall_detection.core.preprocess import open_image
+from custom_components.fall_detection.core.types import Person
+from custom_components.fall_detection.core.video import frames
+from tests.core.replay import replay_clip
+from tests.core.synthetic import body
+from tests.paths import FIXTURES, require
+
+EngineFactory = Callable[[str], PoseEngine]
+LIGHTNING = "movenet_lightning_int8"
+CONFIG = DetectorConfig()
+
+
+def _checker(engine_factory: EngineFactory) -> PoseEngine:
+    name = load_catalog().checker
+    assert name is not None
+    return engine_factory(name)
+
+
+def test_the_catalog_names_a_checker_more_accurate_than_the_default() -> None:
+    """The checker is a single-pose model other than the default (its own mistakes)."""
+    catalog = load_catalog()
+    assert catalog.checker is not None
+    checker = catalog.get(catalog.checker)
+    assert checker.name != catalog.default
+    assert not checker.multi_person
+    assert not checker.edgetpu  # it runs on the CPU beside any configured model
+    assert checker.input_width > catalog.get(catalog.default).input_width
+
+
+def _descent(standing: Observation) -> Callable[[Observation], Evidence | None]:
+    return lambda o: evidence(standing, o)
+
+
+def test_a_checker_that_sees_the_fall_raises_it_at_once() -> None:
+    """Another model's reading that shows the fall counts as a second sighting (synthetic)."""
+    standing = Observation.of(body((300, 300)), 0.0, CONFIG.keypoint_threshold)
+    lying = Observation.of(body((320, 420), tilt=85, legs=False), 2.0, CONFIG.keypoint_threshold)
+    descent = _descent(standing)
+    assert evidence(standing, lying).confidence >= CONFIG.alert_threshold
+
+    def readings(found: Person | None, *, independent: bool) -> SecondReadings:
+        return SecondReadings(lambda _: found, None, independent=independent)
+
+    def check(found: Person | None, *, independent: bool = True) -> Check:
+        return stands(CONFIG, lying, None, readings(found, independent=independent), descent)
+
+    assert check(lying.person) is Check.SEEN_AGAIN
+    # The same reading made by the first model mirrored is not a second sighting.
+    assert check(lying.person, independent=False) is Check.STANDS
+    # The checker finds nobody there: no contradiction, the burst waits for its next frame.
+    assert check(None) is Check.STANDS
+    # The checker sees the person standing where they stood, as confidently: no fall.
+    assert check(standing.person) is Check.VETOED
+    # A torso the checker hardly sees is no second sighting.
+    faint = lying.person.keypoints.copy()
+    faint[:, 2] = 0.5 * CONFIG.keypoint_threshold
+    assert check(Person.from_keypoints(faint, 0.05)) is Check.STANDS
+
+
+def test_the_checker_reads_the_same_person_in_place(engine_factory: EngineFactory) -> None:
+    """On a real frame the checker finds the person Lightning found, where they are."""
+    clip = require(FIXTURES / "benchmark" / "urfd" / "fall-01-cam0-rgb.mp4")
+    image = next(np.asarray(frame) for _, frame in frames(clip, 1.0))
+    decoded = open_image(image)
+    (person,) = engine_factory(LIGHTNING).estimate(decoded).people
+    again = checked_reading(_checker(engine_factory), decoded, person, CONFIG.keypoint_threshold)
+    assert again is not None
+    assert again.box.iou(person.box) > 0.5
+    assert not np.allclose(again.keypoints, person.keypoints)  # its own reading
+
+
+@pytest.mark.parametrize("with_checker", [True, False])
+def test_a_fall_at_the_end_of_a_clip_is_raised_when_the_checker_sees_it(
+    engine_factory: EngineFactory, with_checker: bool
+) -> None:
+    """UR fall-15 (tune split): a fall seen in the clip's last frame is raised with the checker.
+
+    The fall is first seen in a burst frame at 2.0 s, the clip's last (it ends at 2.37 s), so
+    no next frame can agree. The checker sees the fall in that frame too, and it is raised
+    there; without it the burst waits for a frame that never comes.
+    """
+    clip = require(FIXTURES / "benchmark" / "urfd" / "fall-15-cam0-rgb.mp4")
+    checker = _checker(engine_factory) if with_checker else None
+    alerts = replay_clip(engine_factory(LIGHTNING), clip, 30.0, checker=checker).alerts
+    if with_checker:
+        assert [round(e.timestamp, 1) for e in alerts] == [2.0]  # fall: 0.9 to 1.9 s
+    else:
+        assert alerts == []
+
+
+@pytest.mark.parametrize("with_checker", [True, False])
+def test_the_checker_vetoes_a_misread_frame(
+    engine_factory: EngineFactory, with_checker: bool
+) -> None:
+    """UR adl-23 (tune split), second frame 0.75 s later: the checker vetoes a sofa "fall".
+
+    Lying back on a sofa in the dark reads as a fall at 4.97 s, and the mirrored reading
+    does not overrule it; the checker's reading does.
+    """
+    clip = require(FIXTURES / "benchmark" / "urfd" / "adl-23-cam0-rgb.mp4")
+    checker = _checker(engine_factory) if with_checker else None
+    alerts = replay_clip(engine_factory(LIGHTNING), clip, 30.0, delay=0.75, checker=checker).alerts
+    if with_checker:
+        assert alerts == []
+    else:
+        assert [round(e.timestamp, 1) for e in alerts] == [5.0]
