@@ -20,11 +20,11 @@ from typing import Final
 import common  # puts the engine's ``core`` package on the path
 import numpy as np
 from const import DEFAULT_BURSTS, DEFAULT_FPS, DEFAULT_THRESHOLD
-from core.catalog import load_catalog
 from core.detector import BURST_FPS, AmbianicHeuristic, DetectorConfig, FloorModel, RateConfig
-from core.engine import PoseEngine
+from core.engine import PoseEngine, load_checker
 from core.evaluation import Labelled
 from core.pipeline import FramePipeline
+from core.resolve import ModelResolver
 from core.video import camera_still, frames, on_grey, replay_video, widen
 from PIL import Image
 
@@ -190,12 +190,9 @@ def checker_of(enabled: bool = True) -> PoseEngine | None:
     None when ``enabled`` is False (``--no-checker``: the first model's mirrored reading, as
     without the checker's file) or when ../shared/models does not hold it.
     """
-    name = load_catalog().checker
-    if not enabled or name is None:
+    if not enabled:
         return None
-    spec = load_catalog().get(name)
-    path = common.MODELS / spec.file
-    return PoseEngine.load(spec, path) if path.exists() else None
+    return load_checker(ModelResolver(explicit=common.MODELS, allow_download=False))
 
 
 def rate_of(fps: float = DEFAULT_FPS, bursts: bool = DEFAULT_BURSTS) -> RateConfig:

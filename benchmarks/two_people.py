@@ -40,7 +40,7 @@ from core.people import DEFAULT_PEOPLE, PeopleConfig
 from core.pipeline import FramePipeline
 from core.video import replay_frames, video_frames
 from PIL import Image
-from replaying import in_split, rate_of, read_sequences
+from replaying import checker_of, in_split, rate_of, read_sequences
 
 type Clip = tuple[Labelled, Path, float | None]
 STAGES: dict[str, PeopleConfig | None] = {"whole frame": None, "people": DEFAULT_PEOPLE}
@@ -113,6 +113,7 @@ def main() -> None:
     args = parser.parse_args()
     spec = load_catalog().get(args.model)
     engine = PoseEngine.load(spec, MODELS / spec.file)
+    checker = checker_of()  # as the integration, when the checker's file is found
     rate = rate_of()  # the integration's defaults
     config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)
     jobs = pairs(read_sequences(FIXTURES / "benchmark"))
@@ -125,7 +126,7 @@ def main() -> None:
         scores = {split: Score() for split in ("all", "tune", "report")}
         frames, cpu = 0, 0.0
         for main_clip, other, left in jobs:
-            pipeline = FramePipeline(engine, config, rate=rate, people=people)
+            pipeline = FramePipeline(engine, config, rate=rate, people=people, checker=checker)
             alerts, analysed, seconds = replay(pipeline, main_clip, other, left)
             key = f"{main_clip[0].seq_id} | {other[0].seq_id}"
             alerts_of.setdefault(name, {})[key] = [round(t, 2) for t in alerts]

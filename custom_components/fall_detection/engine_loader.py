@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +9,7 @@ from .const import CONF_BACKEND, CONF_EDGETPU_DEVICE, CONF_MODEL, MODEL_CACHE
 from .core.backends import BackendKind
 from .core.catalog import load_catalog
 from .core.engine import PoseEngine
+from .core.engine import load_checker as core_load_checker
 from .core.errors import (
     BackendUnavailableError,
     EdgeTPUNotFoundError,
@@ -22,8 +22,6 @@ from .core.resolve import ModelResolver
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
-
-_LOGGER = logging.getLogger(__name__)
 
 
 class EngineLoadError(Exception):
@@ -74,23 +72,7 @@ def load_checker(config_dir: str, settings: Mapping[str, Any]) -> PoseEngine | N
     (``core.detector.second``). It has no download address: it is used when its file is in
     the model cache (``<config>/fall_detection/models``) or ``$FALL_DETECTION_MODEL_DIR``.
     Without it the configured model's mirrored reading does that job, as before; nothing
-    fails. It runs on the CPU (on LiteRT when installed, else the portable backend), also
-    when the configured model runs on an Edge TPU.
+    fails. It runs on the CPU, also when the configured model runs on an Edge TPU.
     """
-    catalog = load_catalog()
-    if catalog.checker is None or settings[CONF_MODEL] == catalog.checker:
-        return None
-    spec = catalog.get(catalog.checker)
-    kind = BackendKind(settings[CONF_BACKEND])
     resolver = ModelResolver(cache_dir=Path(config_dir) / MODEL_CACHE, allow_download=False)
-    try:
-        path = resolver.resolve(spec)
-        return PoseEngine.load(
-            spec,
-            path,
-            BackendKind.AUTO if kind is BackendKind.EDGETPU else kind,
-            num_threads=1,
-        )
-    except ModelError as err:
-        _LOGGER.info("No checker model (%s); falls are confirmed without it", err)
-        return None
+    return core_load_checker(resolver, BackendKind(settings[CONF_BACKEND]), settings[CONF_MODEL])

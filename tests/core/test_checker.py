@@ -7,10 +7,12 @@ first model's mirrored ones; when it sees the fall too, a burst raises it at onc
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from custom_components.fall_detection.core.backends import BackendKind
 from custom_components.fall_detection.core.catalog import load_catalog
 from custom_components.fall_detection.core.detector import DetectorConfig
 from custom_components.fall_detection.core.detector.features import (
@@ -19,14 +21,15 @@ from custom_components.fall_detection.core.detector.features import (
     evidence,
 )
 from custom_components.fall_detection.core.detector.second import Check, SecondReadings, stands
-from custom_components.fall_detection.core.engine import PoseEngine
+from custom_components.fall_detection.core.engine import PoseEngine, load_checker
 from custom_components.fall_detection.core.mirror import checked_reading
 from custom_components.fall_detection.core.preprocess import open_image
+from custom_components.fall_detection.core.resolve import ModelResolver
 from custom_components.fall_detection.core.types import Person
 from custom_components.fall_detection.core.video import frames
 from tests.core.replay import replay_clip
 from tests.core.synthetic import body
-from tests.paths import FIXTURES, require
+from tests.paths import FIXTURES, MODELS, require
 
 EngineFactory = Callable[[str], PoseEngine]
 LIGHTNING = "movenet_lightning_int8"
@@ -127,3 +130,24 @@ def test_the_checker_vetoes_a_misread_frame(
         assert alerts == []
     else:
         assert [round(e.timestamp, 1) for e in alerts] == [5.0]
+
+
+def test_load_checker_finds_its_file_or_gives_none(tmp_path: Path) -> None:
+    """Found in a model folder (on the CPU even beside an Edge TPU), else None, never raised."""
+    models = require(MODELS)
+    found = load_checker(ModelResolver(explicit=models, allow_download=False))
+    assert found is not None
+    assert found.spec.name == load_catalog().checker
+    found.close()
+    on_cpu = load_checker(ModelResolver(explicit=models, allow_download=False), BackendKind.EDGETPU)
+    assert on_cpu is not None
+    assert on_cpu.backend.kind is not BackendKind.EDGETPU
+    on_cpu.close()
+    assert (
+        load_checker(ModelResolver(explicit=tmp_path, env_dir=None, allow_download=False)) is None
+    )
+    # The configured model is the checker itself: no second copy of it.
+    name = load_catalog().checker
+    assert (
+        load_checker(ModelResolver(explicit=models, allow_download=False), configured=name) is None
+    )

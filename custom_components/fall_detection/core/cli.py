@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from .backends import BackendKind
 from .catalog import load_catalog
 from .detector import BURST_FPS, DetectorConfig, FloorError, FloorModel, RateConfig
-from .engine import PoseEngine
+from .engine import PoseEngine, load_checker
 from .errors import FallDetectionError
 from .pipeline import FramePipeline
 from .resolve import ModelResolver
@@ -84,8 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     try:
         spec = load_catalog().get(args.model)
-        path = ModelResolver(allow_download=False).resolve(spec)
-        engine = PoseEngine.load(spec, path, BackendKind(args.backend))
+        resolver = ModelResolver(allow_download=False)
+        engine = PoseEngine.load(spec, resolver.resolve(spec), BackendKind(args.backend))
+        checker = load_checker(resolver, BackendKind(args.backend), spec.name)
     except FallDetectionError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -97,7 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = DetectorConfig(alert_threshold=args.threshold, long_lie_seconds=args.long_lie)
     video = not args.source.is_dir()
     rate = RateConfig(base_fps=args.fps, burst_fps=BURST_FPS if args.bursts and video else 0.0)
-    pipeline = FramePipeline(engine, config, camera_rotation=args.rotation, floor=floor, rate=rate)
+    pipeline = FramePipeline(
+        engine, config, camera_rotation=args.rotation, floor=floor, rate=rate, checker=checker
+    )
     writer, alerts = None, 0
 
     def analyse(t: float, image: bytes | npt.NDArray[np.uint8]) -> float:

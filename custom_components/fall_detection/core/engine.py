@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -9,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .backends import Backend, BackendKind, load_backend
-from .catalog import ModelSpec, OutputFormat
+from .catalog import ModelSpec, OutputFormat, load_catalog
 from .decoders import (
     PoseNetOutputs,
     decode_movenet_multipose,
@@ -23,6 +24,9 @@ from .types import Person, PoseResult
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from .resolve import ModelResolver
+
+_LOGGER = logging.getLogger(__name__)
 DEFAULT_MIN_PERSON_SCORE: Final = 0.2
 
 
@@ -144,3 +148,25 @@ class PoseEngine:
     def close(self) -> None:
         """Release the backend."""
         self.backend.close()
+
+
+def load_checker(
+    resolver: ModelResolver, kind: BackendKind = BackendKind.AUTO, configured: str | None = None
+) -> PoseEngine | None:
+    """The catalog's checker model when ``resolver`` finds its file, else None (never raises).
+
+    The checker reads a person again before a fall is raised (``detector.second``). It runs on
+    the CPU: ``kind`` Edge TPU becomes automatic (LiteRT when installed, else portable). None
+    when the catalog names none or it is the ``configured`` model itself.
+    """
+    catalog = load_catalog()
+    if catalog.checker is None or configured == catalog.checker:
+        return None
+    spec = catalog.get(catalog.checker)
+    try:
+        path = resolver.resolve(spec)
+        cpu = BackendKind.AUTO if kind is BackendKind.EDGETPU else kind
+        return PoseEngine.load(spec, path, cpu, num_threads=1)
+    except ModelError as err:
+        _LOGGER.info("No checker model (%s): falls are confirmed without it", err)
+        return None
