@@ -20,8 +20,9 @@ alarm). Only while one person is tracked: with two people side by side
 (``benchmarks/two_people.py``) a person missing for a frame was as often a mix-up, and it
 added false alarms there. At the base rate one frame is enough (waiting a second would
 cost a second of every alert). Either way a descent must first stand against second
-readings of its frame, when the caller supplies them (``second``): the person mirrored, and
-the frame cut around where they were last seen.
+readings of its frame, when the caller supplies them (``second``): the person mirrored (or
+read by the checker model), and the frame cut around where they were last seen. When the
+checker model sees the fall in that frame too, a burst raises it there without waiting.
 
 If the person stays down for ``confirm_seconds`` it is *confirmed*; if they get up first
 it is *dismissed*. A slow slide to the floor that never looks like a fall within 10 s is

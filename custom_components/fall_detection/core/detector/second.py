@@ -46,7 +46,9 @@ two models agreeing on one frame are as good a check as one model on two frames,
 the very end of what the camera saw is not lost waiting. Over the four phases of
 ``benchmarks/phases.py``, against the mirrored Lightning readings: video frames 296 falls with
 38 false alarms instead of 295 with 42 (tune split 217 with 14 instead of 218 with 15), JPEG
-stills of quality 85 301 with 63 instead of 297 with 65. Tried, not landed (video frames):
+stills of quality 85 301 with 63 instead of 297 with 65, in a 16:9 frame 270 with 44 instead
+of 254 with 47; shown twice as small (``--wider 2``, people zoomed on) 278 with 75 instead of
+273 with 66, where both models misread the same crop. Tried, not landed (video frames):
 without the early raise, 293 with 36; the checker trusted at any confidence, 295 with 36 but a
 tune-split fall fewer (216); Lightning's mirrored reading or its crop around the person as the
 early raise's second sighting, 295 with 47 and 296 with 48 (its misreadings are Lightning's
