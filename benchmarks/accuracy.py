@@ -48,7 +48,15 @@ from core.detector import BURST_FPS, FloorModel, RateConfig
 from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
 from core.pairs import run_pairs
-from replaying import Cost, checker_of, in_split, rate_of, read_sequences, replay
+from replaying import (
+    Cost,
+    add_camera_arguments,
+    checker_of,
+    in_split,
+    rate_of,
+    read_sequences,
+    replay,
+)
 from views import views, warm_floors
 
 
@@ -121,36 +129,7 @@ def _arguments() -> argparse.Namespace:
         help="replay each clip with the floor its camera learned from the other clips of its "
         "view (as a camera that has been running), instead of a new camera's empty floor",
     )
-    parser.add_argument(
-        "--wider",
-        type=float,
-        default=1.0,
-        metavar="K",
-        help="show every frame K times smaller in a grey frame (a wider, sharper camera)",
-    )
-    parser.add_argument(
-        "--widescreen",
-        nargs="?",
-        const="left",
-        choices=["left", "centre", "right"],
-        help="place every frame in a grey 16:9 frame as high, at the left unless told",
-    )
-    parser.add_argument(
-        "--jpeg",
-        type=int,
-        metavar="Q",
-        help="hand every frame over as a JPEG still of quality Q (as a camera entity serves it)",
-    )
-    parser.add_argument(
-        "--grey",
-        action="store_true",
-        help="hand every frame over in shades of grey (a camera in infrared night mode)",
-    )
-    parser.add_argument(
-        "--no-checker",
-        action="store_true",
-        help="without the checker model: the first model's mirrored reading confirms a fall",
-    )
+    add_camera_arguments(parser)
     parser.add_argument(
         "--phase",
         type=float,

@@ -37,7 +37,7 @@ from common import MODELS
 from core.catalog import load_catalog
 from core.engine import PoseEngine
 from core.evaluation import Labelled, Score, score_clip
-from replaying import checker_of, in_split, rate_of, read_sequences, replay
+from replaying import add_camera_arguments, checker_of, in_split, rate_of, read_sequences, replay
 
 SPLITS = ("all", "tune", "report")
 
@@ -82,17 +82,7 @@ def main() -> None:
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--phases", type=int, default=4, help="phases, evenly spread over 1 s")
     parser.add_argument("--model", default=load_catalog().default)
-    parser.add_argument("--jpeg", type=int, help="hand frames over as JPEG stills of quality Q")
-    parser.add_argument("--grey", action="store_true", help="hand frames over in grey")
-    parser.add_argument("--wider", type=float, default=1.0, metavar="K", help="K x smaller")
-    parser.add_argument(
-        "--widescreen",
-        nargs="?",
-        const="left",
-        choices=["left", "centre", "right"],
-        help="in a grey 16:9 frame, at the left unless told",
-    )
-    parser.add_argument("--no-checker", action="store_true", help="without the checker model")
+    add_camera_arguments(parser)
     parser.add_argument("--alerts-json", type=Path, help="write each phase's alerts here")
     args = parser.parse_args()
 

@@ -9,6 +9,7 @@ reporting split of ``../shared/fixtures/benchmark`` is defined here (``TUNE``, `
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import re
@@ -76,6 +77,40 @@ def widescreen_frame(image: np.ndarray, place: str = "left") -> np.ndarray:
     height, width = image.shape[:2]
     wide = max(width, round(height * 16 / 9))
     return on_grey(image, wide, height, round((wide - width) * PLACES[place]), 0)
+
+
+def add_camera_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of how frames reach the pipeline (``as_camera``) and ``--no-checker``."""
+    parser.add_argument(
+        "--wider",
+        type=float,
+        default=1.0,
+        metavar="K",
+        help="show every frame K times smaller in a grey frame (a wider, sharper camera)",
+    )
+    parser.add_argument(
+        "--widescreen",
+        nargs="?",
+        const="left",
+        choices=list(PLACES),
+        help="place every frame in a grey 16:9 frame as high, at the left unless told",
+    )
+    parser.add_argument(
+        "--jpeg",
+        type=int,
+        metavar="Q",
+        help="hand every frame over as a JPEG still of quality Q (as a camera entity serves it)",
+    )
+    parser.add_argument(
+        "--grey",
+        action="store_true",
+        help="hand every frame over in shades of grey (a camera in infrared night mode)",
+    )
+    parser.add_argument(
+        "--no-checker",
+        action="store_true",
+        help="without the checker model: the first model's mirrored reading confirms a fall",
+    )
 
 
 def as_camera(

@@ -51,6 +51,14 @@ async def add_local_file_camera(hass: HomeAssistant, path: Path, name: str = "Li
     return f"camera.{name.lower().replace(' ', '_')}"
 
 
+async def standing_camera(hass: HomeAssistant, folder: Path) -> FrameFile:
+    """A real local_file camera (camera.living_room) showing a person standing, feet seen."""
+    frame = FrameFile(folder / "frame.png")
+    frame.show("fall_img_1.png")
+    await add_local_file_camera(hass, frame.path)
+    return frame
+
+
 def camera_subentry(
     camera: str = CAMERA, subentry_id: str | None = None, **overrides: Any
 ) -> ConfigSubentryData:

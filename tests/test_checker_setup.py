@@ -13,7 +13,12 @@ from homeassistant.core import HomeAssistant
 from custom_components.fall_detection.const import DOMAIN
 from custom_components.fall_detection.core.catalog import load_catalog
 from custom_components.fall_detection.diagnostics import async_get_config_entry_diagnostics
-from tests.helpers import FrameFile, add_local_file_camera, camera_subentry, fall_entry
+from tests.helpers import (
+    FrameFile,
+    camera_subentry,
+    fall_entry,
+    standing_camera,
+)
 
 FALL = "binary_sensor.living_room_fall"
 
@@ -25,10 +30,7 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 @pytest.fixture
 async def frames(hass: HomeAssistant, tmp_path: Path) -> FrameFile:
-    frame = FrameFile(tmp_path / "frame.png")
-    frame.show("fall_img_1.png")
-    await add_local_file_camera(hass, frame.path)
-    return frame
+    return await standing_camera(hass, tmp_path)
 
 
 async def _fall_seen(hass: HomeAssistant, frames: FrameFile, freezer: FrozenDateTimeFactory) -> str:

@@ -31,7 +31,14 @@ from custom_components.fall_detection.const import (
     EVENT_FALL_DETECTED,
     IDLE_INTERVAL_SECONDS,
 )
-from tests.helpers import CAMERA, FrameFile, add_local_file_camera, camera_subentry, fall_entry
+from tests.helpers import (
+    CAMERA,
+    FrameFile,
+    add_local_file_camera,
+    camera_subentry,
+    fall_entry,
+    standing_camera,
+)
 
 FALL = "binary_sensor.living_room_fall"
 PERSON = "binary_sensor.living_room_person"
@@ -47,10 +54,7 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 @pytest.fixture
 async def frames(hass: HomeAssistant, tmp_path: Path) -> FrameFile:
-    frame = FrameFile(tmp_path / "frame.png")
-    frame.show("fall_img_1.png")
-    await add_local_file_camera(hass, frame.path)
-    return frame
+    return await standing_camera(hass, tmp_path)
 
 
 @pytest.fixture

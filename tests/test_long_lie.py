@@ -22,7 +22,13 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.fall_detection.const import DOMAIN, EVENT_PERSON_ON_FLOOR, FLOOR_FOLDER
 from custom_components.fall_detection.core.detector.floor import COLUMNS, ROWS, FloorModel
-from tests.helpers import CAMERA, FrameFile, add_local_file_camera, camera_subentry, fall_entry
+from tests.helpers import (
+    CAMERA,
+    FrameFile,
+    camera_subentry,
+    fall_entry,
+    standing_camera,
+)
 
 ON_FLOOR = "binary_sensor.living_room_person_on_the_floor"
 EVENT = "event.living_room_fall"
@@ -36,10 +42,7 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 @pytest.fixture
 async def frames(hass: HomeAssistant, tmp_path: Path) -> FrameFile:
-    frame = FrameFile(tmp_path / "frame.png")
-    frame.show("fall_img_1.png")  # standing, feet visible
-    await add_local_file_camera(hass, frame.path)
-    return frame
+    return await standing_camera(hass, tmp_path)
 
 
 def _floor_file(hass: HomeAssistant) -> Path:

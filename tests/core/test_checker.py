@@ -15,20 +15,12 @@ import pytest
 from custom_components.fall_detection.core.backends import BackendKind
 from custom_components.fall_detection.core.catalog import load_catalog
 from custom_components.fall_detection.core.detector import DetectorConfig
-from custom_components.fall_detection.core.detector.features import (
-    Evidence,
-    Observation,
-    evidence,
-)
-from custom_components.fall_detection.core.detector.second import Check, SecondReadings, stands
 from custom_components.fall_detection.core.engine import PoseEngine, load_checker
 from custom_components.fall_detection.core.mirror import checked_reading
 from custom_components.fall_detection.core.preprocess import open_image
 from custom_components.fall_detection.core.resolve import ModelResolver
-from custom_components.fall_detection.core.types import Person
 from custom_components.fall_detection.core.video import frames
 from tests.core.replay import replay_clip
-from tests.core.synthetic import body
 from tests.paths import FIXTURES, MODELS, require
 
 EngineFactory = Callable[[str], PoseEngine]
@@ -51,36 +43,6 @@ def test_the_catalog_names_a_checker_more_accurate_than_the_default() -> None:
     assert not checker.multi_person
     assert not checker.edgetpu  # it runs on the CPU beside any configured model
     assert checker.input_width > catalog.get(catalog.default).input_width
-
-
-def _descent(standing: Observation) -> Callable[[Observation], Evidence | None]:
-    return lambda o: evidence(standing, o)
-
-
-def test_a_checker_that_sees_the_fall_raises_it_at_once() -> None:
-    """Another model's reading that shows the fall counts as a second sighting (synthetic)."""
-    standing = Observation.of(body((300, 300)), 0.0, CONFIG.keypoint_threshold)
-    lying = Observation.of(body((320, 420), tilt=85, legs=False), 2.0, CONFIG.keypoint_threshold)
-    descent = _descent(standing)
-    assert evidence(standing, lying).confidence >= CONFIG.alert_threshold
-
-    def readings(found: Person | None, *, independent: bool) -> SecondReadings:
-        return SecondReadings(lambda _: found, None, independent=independent)
-
-    def check(found: Person | None, *, independent: bool = True) -> Check:
-        return stands(CONFIG, lying, None, readings(found, independent=independent), descent)
-
-    assert check(lying.person) is Check.SEEN_AGAIN
-    # The same reading made by the first model mirrored is not a second sighting.
-    assert check(lying.person, independent=False) is Check.STANDS
-    # The checker finds nobody there: no contradiction, the burst waits for its next frame.
-    assert check(None) is Check.STANDS
-    # The checker sees the person standing where they stood, as confidently: no fall.
-    assert check(standing.person) is Check.VETOED
-    # A torso the checker hardly sees is no second sighting.
-    faint = lying.person.keypoints.copy()
-    faint[:, 2] = 0.5 * CONFIG.keypoint_threshold
-    assert check(Person.from_keypoints(faint, 0.05)) is Check.STANDS
 
 
 def test_the_checker_reads_the_same_person_in_place(engine_factory: EngineFactory) -> None:

@@ -17,7 +17,13 @@ from custom_components.fall_detection.core.detector.features import (
     Observation,
     evidence,
 )
-from custom_components.fall_detection.core.detector.second import confirmed, contradicted
+from custom_components.fall_detection.core.detector.second import (
+    Check,
+    SecondReadings,
+    confirmed,
+    contradicted,
+    stands,
+)
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.geometry import spine
 from custom_components.fall_detection.core.mirror import MIRRORED, mirrored_reading
@@ -164,3 +170,29 @@ def test_a_frame_read_as_a_fall_is_read_again_where_the_person_was(
     engine = engine_factory(LIGHTNING)
     alerts = replay_clip(engine, clip, 30.0, delay=0.25, look_around=look_around).alerts
     assert [round(e.timestamp, 2) for e in alerts] == ([] if look_around else [6.27])
+
+
+def test_a_checker_that_sees_the_fall_raises_it_at_once() -> None:
+    """Another model's reading that shows the fall counts as a second sighting (synthetic)."""
+    standing = Observation.of(body((300, 300)), 0.0, CONFIG.keypoint_threshold)
+    lying = Observation.of(body((320, 420), tilt=85, legs=False), 2.0, CONFIG.keypoint_threshold)
+    descent = _history(standing)
+    assert evidence(standing, lying).confidence >= CONFIG.alert_threshold
+
+    def readings(found: Person | None, *, independent: bool) -> SecondReadings:
+        return SecondReadings(lambda _: found, None, independent=independent)
+
+    def check(found: Person | None, *, independent: bool = True) -> Check:
+        return stands(CONFIG, lying, None, readings(found, independent=independent), descent)
+
+    assert check(lying.person) is Check.SEEN_AGAIN
+    # The same reading made by the first model mirrored is not a second sighting.
+    assert check(lying.person, independent=False) is Check.STANDS
+    # The checker finds nobody there: no contradiction, the burst waits for its next frame.
+    assert check(None) is Check.STANDS
+    # The checker sees the person standing where they stood, as confidently: no fall.
+    assert check(standing.person) is Check.VETOED
+    # A torso the checker hardly sees is no second sighting.
+    faint = lying.person.keypoints.copy()
+    faint[:, 2] = 0.5 * CONFIG.keypoint_threshold
+    assert check(Person.from_keypoints(faint, 0.05)) is Check.STANDS
