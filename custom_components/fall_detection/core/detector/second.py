@@ -99,23 +99,46 @@ class SecondReadings:
     """``again`` is another model's reading, whose mistakes are not the first model's."""
 
 
+Reading = tuple[Observation, Evidence | None]
+"""A second reading measured, with its evidence against the person's earlier frames."""
+
+
+def measured(
+    cfg: DetectorConfig,
+    timestamp: float,
+    second: Person | None,
+    descent: Callable[[Observation], Evidence | None],
+) -> Reading | None:
+    """``second`` measured at ``timestamp`` and its evidence; None without a measurable torso.
+
+    ``descent``: the evidence of an observation against the person's earlier frames.
+    """
+    if second is None:
+        return None
+    again = Observation.of(second, timestamp, cfg.keypoint_threshold)
+    if not again.usable:
+        return None
+    return again, descent(again)
+
+
+def confirms(cfg: DetectorConfig, obs: Observation, reading: Reading | None) -> bool:
+    """Whether a descent seen in ``obs`` stands against the second ``reading`` of its frame."""
+    if reading is None:
+        return True  # nobody found on the second view: no contradiction
+    again, best = reading
+    if again.spine.score < max(cfg.keypoint_threshold, obs.spine.score):
+        return True  # a weaker reading does not overrule
+    return best is not None and best.confidence >= AGREES * cfg.alert_threshold
+
+
 def confirmed(
     cfg: DetectorConfig,
     obs: Observation,
     second: Person | None,
     descent: Callable[[Observation], Evidence | None],
 ) -> bool:
-    """Whether a descent seen in ``obs`` stands against the ``second`` reading of its frame.
-
-    ``descent``: the evidence of an observation against the person's earlier frames.
-    """
-    if second is None:
-        return True  # not found on the mirrored view: no contradiction
-    again = Observation.of(second, obs.timestamp, cfg.keypoint_threshold)
-    if not again.usable or again.spine.score < max(cfg.keypoint_threshold, obs.spine.score):
-        return True  # a weaker reading does not overrule
-    best = descent(again)
-    return best is not None and best.confidence >= AGREES * cfg.alert_threshold
+    """Whether a descent seen in ``obs`` stands against the ``second`` reading of its frame."""
+    return confirms(cfg, obs, measured(cfg, obs.timestamp, second, descent))
 
 
 def contradicted(
@@ -139,24 +162,20 @@ def contradicted(
     return best is None or best.confidence < AGREES * cfg.alert_threshold
 
 
-def seen_again(
-    cfg: DetectorConfig,
-    obs: Observation,
-    second: Person | None,
-    descent: Callable[[Observation], Evidence | None],
-) -> bool:
-    """Whether the checker's ``second`` reading shows the fall itself (see the module).
+def seen_again(cfg: DetectorConfig, reading: Reading | None) -> bool:
+    """Whether the checker's ``reading`` shows the fall itself (see the module).
 
     A torso seen (``keypoint_threshold``) whose evidence against the person's earlier frames
     reaches the alert threshold.
     """
-    if second is None:
+    if reading is None:
         return False
-    again = Observation.of(second, obs.timestamp, cfg.keypoint_threshold)
-    if not again.usable or again.spine.score < cfg.keypoint_threshold:
-        return False
-    best = descent(again)
-    return best is not None and best.confidence >= cfg.alert_threshold
+    again, best = reading
+    return (
+        again.spine.score >= cfg.keypoint_threshold
+        and best is not None
+        and best.confidence >= cfg.alert_threshold
+    )
 
 
 def stands(
@@ -171,12 +190,12 @@ def stands(
     Read again (``confirmed``), then around the person's ``previous`` box (``contradicted``);
     a checker model's reading that shows the fall too (``seen_again``) raises it at once.
     """
-    again = second.again(obs.person)
-    if not confirmed(cfg, obs, again, descent):
+    reading = measured(cfg, obs.timestamp, second.again(obs.person), descent)  # measured once
+    if not confirms(cfg, obs, reading):
         return Check.VETOED
     around = None if second.around is None or previous is None else second.around(previous)
     if contradicted(cfg, obs.timestamp, around, descent):
         return Check.VETOED
-    if second.independent and seen_again(cfg, obs, again, descent):
+    if second.independent and seen_again(cfg, reading):
         return Check.SEEN_AGAIN
     return Check.STANDS
