@@ -16,6 +16,7 @@ from .preprocess import Decoded, ImageInput, open_image
 from .render import render
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
 from .stills import FrameMemory
+from .vanished import found_lying
 
 if TYPE_CHECKING:
     import numpy as np
@@ -111,7 +112,9 @@ class FramePipeline:
         ``look_around``, again on the frame cut around where they were (``detector.second``).
         ``checker``: a second, more accurate single-pose model that makes both readings
         instead of ``engine``, not mirrored; when it sees the fall too, a burst raises it
-        without waiting for its next frame (``detector.second``). None: ``engine`` mirrored.
+        without waiting for its next frame (``detector.second``); and it looks for a person
+        who stood in the last frame and is lost in this one (``core.vanished``). None:
+        ``engine`` mirrored, and nobody looked for.
         """
         if camera_rotation not in CAMERA_ROTATIONS:
             raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")
@@ -181,6 +184,11 @@ class FramePipeline:
         threshold = self.detector.config.keypoint_threshold
 
         checker = self.checker
+        # The person who stood in the last frame, lost in this one: the checker looks for them.
+        found = None
+        if checker is not None and self.people is not None and self.rotate_retry:
+            found = found_lying(checker, decoded, pose, self.detector.stood_alone(), threshold)
+        pose = found or pose
 
         def again(person: Person) -> Person | None:
             if checker is not None:
@@ -191,8 +199,11 @@ class FramePipeline:
             engine = checker or self.engine
             return reading_around(engine, decoded, box, AROUND_GROW, threshold)
 
+        # A reading the checker made is no independent check of itself (``core.vanished``).
         second = SecondReadings(
-            again, around if self.look_around else None, independent=checker is not None
+            again,
+            around if self.look_around else None,
+            independent=checker is not None and found is None,
         )
         events = self.detector.update(
             pose.people, timestamp, decoded.source_size, second if self.second_opinion else None

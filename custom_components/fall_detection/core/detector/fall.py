@@ -51,7 +51,7 @@ from .features import Evidence, Observation, evidence
 from .floor import FloorModel, FloorVerdict
 from .lifecycle import agreed, expire, follow, raise_fall, raise_lost, window
 from .longlie import LongLieMonitor, lying
-from .lowering import lowered_on_purpose
+from .lowering import lowered_on_purpose, seated
 from .rate import AdaptiveRate, RateConfig
 from .rules import (
     TrackState,
@@ -100,6 +100,7 @@ class FallDetector:
         """Seconds until the next frame should be analysed, as of the last update."""
         self._states: dict[int, TrackState] = {}
         self._burst_frame = False
+        self._last_update: float | None = None  # when the last frame was analysed
         self.last_tracks: tuple[tuple[int, Person], ...] = ()
         """The people of the last update with their track ids."""
 
@@ -145,6 +146,24 @@ class FallDetector:
         """
         return self.tracker.established(timestamp) == 1
 
+    def stood_alone(self) -> Box | None:
+        """The box of the one person tracked, if they stood in the last frame analysed.
+
+        Seen in that frame (and in one before it), upright and not seated, with no fall of
+        theirs raised yet: if the next frame finds nobody, they walked out of view, are
+        hidden, or went down (``core.vanished`` then has the checker model look for them).
+        """
+        if len(self.tracker.tracks) != 1 or self._last_update is None:
+            return None
+        ((track_id, track),) = self.tracker.tracks.items()
+        state = self._states.get(track_id)
+        if track.hits < 2 or track.last_seen != self._last_update or state is None:  # noqa: PLR2004
+            return None
+        last = state.history[-1] if state.history else None
+        if last is None or last.timestamp != self._last_update or state.fall is not None:
+            return None
+        return last.person.box if last.upright and not seated(last) else None
+
     @property
     def person_on_floor(self) -> bool:
         """Someone has been on the floor for ``long_lie_seconds`` and is still there."""
@@ -181,6 +200,7 @@ class FallDetector:
                 pairs.append((state.history[-1], obs))
             events.extend(self._observe(track, state, obs, frame_size, second_opinion))
         self.next_interval = self.rate.update(pairs, timestamp)
+        self._last_update = timestamp
         lie = self.long_lie.update(seen, timestamp, frame_size, cfg.keypoint_threshold)
         if lie is not None:
             events.append(on_floor_event(lie))
@@ -208,6 +228,7 @@ class FallDetector:
         self._states.clear()
         self.long_lie.reset()
         self.rate.reset()
+        self._last_update = None
         self.next_interval = self.rate.interval(float("-inf"))
         self.last_tracks = ()
 

@@ -1,0 +1,129 @@
+"""A standing person the pose model lost: the checker looks for them on the floor (vanished.py).
+
+UR fall-17 (tune split): the faller walks, falls towards the camera and lies at the frame's
+bottom edge, head first. At the default 1 frame per second the frame at 3.0 s (the fall ends
+at 2.93 s, the clip at 3.17 s) is the only one after the fall, and the default model finds
+nobody in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from custom_components.fall_detection.core.catalog import load_catalog
+from custom_components.fall_detection.core.detector import FallDetector
+from custom_components.fall_detection.core.engine import PoseEngine
+from custom_components.fall_detection.core.geometry import spine
+from custom_components.fall_detection.core.preprocess import Decoded, open_image
+from custom_components.fall_detection.core.types import Box, PoseResult
+from custom_components.fall_detection.core.vanished import FOUND_TILT, found_lying
+from custom_components.fall_detection.core.video import frames
+from tests.core.replay import replay_clip
+from tests.core.synthetic import body, sitting
+from tests.paths import FIXTURES, require
+
+EngineFactory = Callable[[str], PoseEngine]
+LIGHTNING = "movenet_lightning_int8"
+THRESHOLD = 0.11
+FALL_17 = FIXTURES / "benchmark" / "urfd" / "fall-17-cam0-rgb.mp4"
+
+
+def _checker(engine_factory: EngineFactory) -> PoseEngine:
+    name = load_catalog().checker
+    assert name is not None
+    return engine_factory(name)
+
+
+def _frame(seconds: float) -> Decoded:
+    clip = require(FALL_17)
+    return next(open_image(np.asarray(im)) for t, im in frames(clip, 1.0) if t >= seconds)
+
+
+def _standing(engine_factory: EngineFactory) -> Box:
+    """The faller's box at 2.0 s, standing, as the default model reads it."""
+    (person,) = engine_factory(LIGHTNING).estimate(_frame(2.0)).people
+    assert (spine(person, THRESHOLD).tilt or 90.0) < 30
+    return person.box
+
+
+def test_the_checker_finds_the_faller_the_default_model_lost(
+    engine_factory: EngineFactory,
+) -> None:
+    """At 3.0 s Lightning finds no torso; the checker finds one lying, below where they stood."""
+    fallen = _frame(3.0)
+    lost = engine_factory(LIGHTNING).estimate(fallen)
+    assert not [p for p in lost.people if spine(p, THRESHOLD).score >= THRESHOLD]
+    stood = _standing(engine_factory)
+    found = found_lying(_checker(engine_factory), fallen, lost, stood, THRESHOLD)
+    assert found is not None
+    (person,) = found.people
+    assert (spine(person, THRESHOLD).tilt or 0.0) >= FOUND_TILT
+    assert person.box.ymax > stood.ymax - stood.height / 4  # on the floor, not at head height
+    assert found.image_width == lost.image_width  # the frame's pose result, with the person
+
+
+def test_nobody_is_looked_for_unless_someone_stood_and_is_lost(
+    engine_factory: EngineFactory,
+) -> None:
+    """No standing box, or a torso found by the default model: the checker is not asked."""
+    checker = _checker(engine_factory)
+    fallen = _frame(3.0)
+    empty = PoseResult((), fallen.source_size[0], fallen.source_size[1], LIGHTNING)
+    assert found_lying(checker, fallen, empty, None, THRESHOLD) is None
+    seen = engine_factory(LIGHTNING).estimate(_frame(2.0))
+    assert found_lying(checker, fallen, seen, _standing(engine_factory), THRESHOLD) is None
+
+
+def test_someone_found_upright_or_far_away_is_not_taken(engine_factory: EngineFactory) -> None:
+    """Only a lying torso near where the person stood replaces nobody."""
+    checker = _checker(engine_factory)
+    stood = _standing(engine_factory)
+    upright = _frame(2.0)  # the checker finds the person standing there: not taken
+    empty = PoseResult((), upright.source_size[0], upright.source_size[1], LIGHTNING)
+    assert found_lying(checker, upright, empty, stood, THRESHOLD) is None
+    fallen = _frame(3.0)
+    width = fallen.source_size[0]
+    far = Box(width - 10.0, 0.0, float(width), stood.height)  # stood in the far top corner
+    assert found_lying(checker, fallen, replace(empty, model="x"), far, THRESHOLD) is None
+
+
+@pytest.mark.parametrize("with_checker", [True, False])
+def test_a_fall_at_the_frame_edge_is_raised_with_the_checker(
+    engine_factory: EngineFactory, with_checker: bool
+) -> None:
+    """UR fall-17 at the integration's defaults: raised at 3.0 s only when the checker looks."""
+    checker = _checker(engine_factory) if with_checker else None
+    alerts = replay_clip(engine_factory(LIGHTNING), require(FALL_17), 30.0, checker=checker).alerts
+    if with_checker:
+        assert [round(e.timestamp, 1) for e in alerts] == [3.0]  # fall: 1.93 to 2.93 s
+    else:
+        assert alerts == []
+
+
+def test_the_detector_knows_who_stood_in_the_last_frame() -> None:
+    """``stood_alone``: one person tracked, seen standing in the last frame, no fall yet."""
+    detector = FallDetector()
+    assert detector.stood_alone() is None
+    detector.update((body((300, 300)),), 0.0)
+    assert detector.stood_alone() is None  # seen once: not established yet
+    detector.update((body((302, 300)),), 1.0)
+    stood = detector.stood_alone()
+    assert stood is not None
+    assert stood.ymax == pytest.approx(300 + 160, abs=1)  # the ankles, 1.6 torsos below
+    detector.update((), 2.0)
+    assert detector.stood_alone() is None  # lost in the last frame: not standing there
+    detector.update((body((302, 300)), body((700, 300))), 3.0)
+    assert detector.stood_alone() is None  # two people: a missing one may be a mix-up
+
+
+def test_nobody_stood_who_sat_or_lay() -> None:
+    """Someone seated or lying in the last frame did not stand there."""
+    for posture in (sitting((300, 300)), body((300, 400), tilt=85, legs=False)):
+        detector = FallDetector()
+        detector.update((posture,), 0.0)
+        detector.update((posture,), 1.0)
+        assert detector.stood_alone() is None
