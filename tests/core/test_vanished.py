@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -38,9 +39,9 @@ def _checker(engine_factory: EngineFactory) -> PoseEngine:
     return engine_factory(name)
 
 
-def _frame(seconds: float) -> Decoded:
-    clip = require(FALL_17)
-    return next(open_image(np.asarray(im)) for t, im in frames(clip, 1.0) if t >= seconds)
+def _frame(seconds: float, clip: Path = FALL_17) -> Decoded:
+    """The clip's frame at ``seconds`` (1 frame per second)."""
+    return next(open_image(np.asarray(im)) for t, im in frames(require(clip), 1.0) if t >= seconds)
 
 
 def _standing(engine_factory: EngineFactory) -> Box:
@@ -102,6 +103,35 @@ def test_a_fall_at_the_frame_edge_is_raised_with_the_checker(
         assert [round(e.timestamp, 1) for e in alerts] == [3.0]  # fall: 1.93 to 2.93 s
     else:
         assert alerts == []
+
+
+def test_a_faller_the_whole_frame_misses_is_found_around_where_they_stood(
+    engine_factory: EngineFactory,
+) -> None:
+    """UR fall-27 (tune split): the checker finds nobody in the whole frame at 3.0 s.
+
+    Cut around where the faller stood, it finds them lying at the frame's edge, and the fall
+    (1.67 to 2.67 s) is raised on that frame, the last the clip has at 1 frame per second.
+    """
+    clip = require(FIXTURES / "benchmark" / "urfd" / "fall-27-cam0-rgb.mp4")
+    checker = _checker(engine_factory)
+    whole = checker.estimate(_frame(3.0, clip)).people
+    assert not [p for p in whole if spine(p, THRESHOLD).tilt is not None]
+    alerts = replay_clip(engine_factory(LIGHTNING), clip, 30.0, checker=checker).alerts
+    assert [round(e.timestamp, 1) for e in alerts] == [3.0]
+
+
+def test_lying_down_on_a_sofa_beside_where_they_stood_is_not_taken(
+    engine_factory: EngineFactory,
+) -> None:
+    """UR adl-23 (tune split, sitting down and lying on a sofa), frames held back 0.5 s.
+
+    Lost on the way to the sofa, the person is found lying by the checker, on the seat: the
+    box does not reach below where the feet stood, so it is not taken, and nothing is raised.
+    """
+    clip = require(FIXTURES / "benchmark" / "urfd" / "adl-23-cam0-rgb.mp4")
+    engine = engine_factory(LIGHTNING)
+    assert replay_clip(engine, clip, 30.0, delay=0.5, checker=_checker(engine_factory)).alerts == []
 
 
 def test_the_detector_knows_who_stood_in_the_last_frame() -> None:
