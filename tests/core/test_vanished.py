@@ -19,11 +19,12 @@ from custom_components.fall_detection.core.catalog import load_catalog
 from custom_components.fall_detection.core.detector import FallDetector
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.geometry import spine
+from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.preprocess import Decoded, open_image
 from custom_components.fall_detection.core.types import Box, PoseResult
 from custom_components.fall_detection.core.vanished import FOUND_TILT, found_lying
 from custom_components.fall_detection.core.video import frames
-from tests.core.replay import replay_clip
+from tests.core.replay import DEFAULT_RATE, replay_clip
 from tests.core.synthetic import body, sitting
 from tests.paths import FIXTURES, require
 
@@ -39,9 +40,14 @@ def _checker(engine_factory: EngineFactory) -> PoseEngine:
     return engine_factory(name)
 
 
+def _image(seconds: float, clip: Path = FALL_17) -> np.ndarray:
+    """The clip's frame at ``seconds`` (1 frame per second), as the camera gives it."""
+    return next(np.asarray(im) for t, im in frames(require(clip), 1.0) if t >= seconds)
+
+
 def _frame(seconds: float, clip: Path = FALL_17) -> Decoded:
-    """The clip's frame at ``seconds`` (1 frame per second)."""
-    return next(open_image(np.asarray(im)) for t, im in frames(require(clip), 1.0) if t >= seconds)
+    """The clip's frame at ``seconds``, decoded."""
+    return open_image(_image(seconds, clip))
 
 
 def _standing(engine_factory: EngineFactory) -> Box:
@@ -103,6 +109,18 @@ def test_a_fall_at_the_frame_edge_is_raised_with_the_checker(
         assert [round(e.timestamp, 1) for e in alerts] == [3.0]  # fall: 1.93 to 2.93 s
     else:
         assert alerts == []
+
+
+def test_the_annotated_frame_says_who_the_checker_found(engine_factory: EngineFactory) -> None:
+    """The command line's video tells a reading the checker found from the pose model's own."""
+    pipeline = FramePipeline(
+        engine_factory(LIGHTNING), rate=DEFAULT_RATE, checker=_checker(engine_factory)
+    )
+    results = [pipeline.process(_image(t), t) for t in (1.0, 2.0, 3.0)]
+    assert [r.found for r in results] == [False, False, True]
+    assert "found lying by the checker" in results[2].caption
+    assert "found" not in results[1].caption
+    assert results[2].render(annotate=True) != results[2].render()
 
 
 def test_a_faller_the_whole_frame_misses_is_found_around_where_they_stood(

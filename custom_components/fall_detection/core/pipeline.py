@@ -46,6 +46,15 @@ class FrameResult:
     """Seconds until the next frame should be analysed (the adaptive rate)."""
     tracks: tuple[tuple[int, Person], ...] = ()
     """The people the detector followed in this frame, with their track ids."""
+    found: bool = False
+    """The person was lost by the pose model and found lying by the checker (``vanished``)."""
+
+    @property
+    def caption(self) -> str:
+        """The annotated frame's top line: the time, what was found, and the events."""
+        told = [f"{e.type.value} #{e.track_id} {e.reason} {e.confidence:.2f}" for e in self.events]
+        found = ["found lying by the checker"] if self.found else []
+        return "  ".join([f"{self.timestamp:.1f} s", *found, *told])
 
     def render(
         self, *, floor: npt.NDArray[np.bool_] | None = None, annotate: bool = False
@@ -61,10 +70,7 @@ class FrameResult:
         caption = None
         if annotate:
             labels = tuple((person, f"#{track_id}") for track_id, person in self.tracks)
-            told = [
-                f"{e.type.value} #{e.track_id} {e.reason} {e.confidence:.2f}" for e in self.events
-            ]
-            caption = "  ".join([f"{self.timestamp:.1f} s", *told])
+            caption = self.caption
         return render(
             self.frame.image,
             self.pose.people,
@@ -215,4 +221,5 @@ class FramePipeline:
             decoded,
             self.detector.next_interval,
             self.detector.last_tracks,
+            found=found is not None,
         )
