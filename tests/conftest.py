@@ -7,11 +7,17 @@ import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 from syrupy.location import PyTestLocation
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
+    from tests.helpers import FrameFile
 
 DEPRECATION_MARKERS = (
     "will stop working in Home Assistant",
@@ -66,6 +72,14 @@ def model_dir(monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = require(MODELS)
     monkeypatch.setenv("FALL_DETECTION_MODEL_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+async def frames(hass: HomeAssistant, tmp_path: Path) -> FrameFile:
+    """The Home Assistant tests' camera: a standing person, its frame file to swap for others."""
+    from tests.helpers import standing_camera
+
+    return await standing_camera(hass, tmp_path)
 
 
 class _ReleaseSnapshots(HomeAssistantSnapshotExtension):

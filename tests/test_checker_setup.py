@@ -17,7 +17,6 @@ from tests.helpers import (
     FrameFile,
     camera_subentry,
     fall_entry,
-    standing_camera,
 )
 
 FALL = "binary_sensor.living_room_fall"
@@ -26,11 +25,6 @@ FALL = "binary_sensor.living_room_fall"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load custom_components/."""
-
-
-@pytest.fixture
-async def frames(hass: HomeAssistant, tmp_path: Path) -> FrameFile:
-    return await standing_camera(hass, tmp_path)
 
 
 async def _fall_seen(hass: HomeAssistant, frames: FrameFile, freezer: FrozenDateTimeFactory) -> str:

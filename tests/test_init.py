@@ -37,7 +37,6 @@ from tests.helpers import (
     add_local_file_camera,
     camera_subentry,
     fall_entry,
-    standing_camera,
 )
 
 FALL = "binary_sensor.living_room_fall"
@@ -50,11 +49,6 @@ PEOPLE = "sensor.living_room_people_in_view"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load custom_components/."""
-
-
-@pytest.fixture
-async def frames(hass: HomeAssistant, tmp_path: Path) -> FrameFile:
-    return await standing_camera(hass, tmp_path)
 
 
 @pytest.fixture

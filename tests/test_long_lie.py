@@ -27,7 +27,6 @@ from tests.helpers import (
     FrameFile,
     camera_subentry,
     fall_entry,
-    standing_camera,
 )
 
 ON_FLOOR = "binary_sensor.living_room_person_on_the_floor"
@@ -38,11 +37,6 @@ SUBENTRY = "01JFLOORCAMERA0000000000AA"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load custom_components/."""
-
-
-@pytest.fixture
-async def frames(hass: HomeAssistant, tmp_path: Path) -> FrameFile:
-    return await standing_camera(hass, tmp_path)
 
 
 def _floor_file(hass: HomeAssistant) -> Path:

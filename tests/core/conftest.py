@@ -30,3 +30,10 @@ def engine_factory(catalog: Catalog) -> Iterator[Callable[[str], PoseEngine]]:
     yield get
     for engine in cache.values():
         engine.close()
+
+
+@pytest.fixture
+def checker(catalog: Catalog, engine_factory: Callable[[str], PoseEngine]) -> PoseEngine:
+    """The catalog's checker model (``detector.second``), loaded once like every model."""
+    assert catalog.checker is not None
+    return engine_factory(catalog.checker)

@@ -28,12 +28,6 @@ LIGHTNING = "movenet_lightning_int8"
 CONFIG = DetectorConfig()
 
 
-def _checker(engine_factory: EngineFactory) -> PoseEngine:
-    name = load_catalog().checker
-    assert name is not None
-    return engine_factory(name)
-
-
 def test_the_catalog_names_a_checker_more_accurate_than_the_default() -> None:
     """The checker is a single-pose model other than the default (its own mistakes)."""
     catalog = load_catalog()
@@ -45,13 +39,15 @@ def test_the_catalog_names_a_checker_more_accurate_than_the_default() -> None:
     assert checker.input_width > catalog.get(catalog.default).input_width
 
 
-def test_the_checker_reads_the_same_person_in_place(engine_factory: EngineFactory) -> None:
+def test_the_checker_reads_the_same_person_in_place(
+    engine_factory: EngineFactory, checker: PoseEngine
+) -> None:
     """On a real frame the checker finds the person Lightning found, where they are."""
     clip = require(FIXTURES / "benchmark" / "urfd" / "fall-01-cam0-rgb.mp4")
     image = next(np.asarray(frame) for _, frame in frames(clip, 1.0))
     decoded = open_image(image)
     (person,) = engine_factory(LIGHTNING).estimate(decoded).people
-    again = checked_reading(_checker(engine_factory), decoded, person, CONFIG.keypoint_threshold)
+    again = checked_reading(checker, decoded, person, CONFIG.keypoint_threshold)
     assert again is not None
     assert again.box.iou(person.box) > 0.5
     assert not np.allclose(again.keypoints, person.keypoints)  # its own reading
@@ -59,7 +55,7 @@ def test_the_checker_reads_the_same_person_in_place(engine_factory: EngineFactor
 
 @pytest.mark.parametrize("with_checker", [True, False])
 def test_a_fall_at_the_end_of_a_clip_is_raised_when_the_checker_sees_it(
-    engine_factory: EngineFactory, with_checker: bool
+    engine_factory: EngineFactory, checker: PoseEngine, with_checker: bool
 ) -> None:
     """UR fall-15 (tune split): a fall seen in the clip's last frame is raised with the checker.
 
@@ -68,8 +64,8 @@ def test_a_fall_at_the_end_of_a_clip_is_raised_when_the_checker_sees_it(
     there; without it the burst waits for a frame that never comes.
     """
     clip = require(FIXTURES / "benchmark" / "urfd" / "fall-15-cam0-rgb.mp4")
-    checker = _checker(engine_factory) if with_checker else None
-    alerts = replay_clip(engine_factory(LIGHTNING), clip, 30.0, checker=checker).alerts
+    second = checker if with_checker else None
+    alerts = replay_clip(engine_factory(LIGHTNING), clip, 30.0, checker=second).alerts
     if with_checker:
         assert [round(e.timestamp, 1) for e in alerts] == [2.0]  # fall: 0.9 to 1.9 s
     else:
@@ -78,7 +74,7 @@ def test_a_fall_at_the_end_of_a_clip_is_raised_when_the_checker_sees_it(
 
 @pytest.mark.parametrize("with_checker", [True, False])
 def test_the_checker_vetoes_a_misread_frame(
-    engine_factory: EngineFactory, with_checker: bool
+    engine_factory: EngineFactory, checker: PoseEngine, with_checker: bool
 ) -> None:
     """UR adl-23 (tune split), second frame 0.75 s later: the checker vetoes a sofa "fall".
 
@@ -86,8 +82,8 @@ def test_the_checker_vetoes_a_misread_frame(
     does not overrule it; the checker's reading does.
     """
     clip = require(FIXTURES / "benchmark" / "urfd" / "adl-23-cam0-rgb.mp4")
-    checker = _checker(engine_factory) if with_checker else None
-    alerts = replay_clip(engine_factory(LIGHTNING), clip, 30.0, delay=0.75, checker=checker).alerts
+    second = checker if with_checker else None
+    alerts = replay_clip(engine_factory(LIGHTNING), clip, 30.0, delay=0.75, checker=second).alerts
     if with_checker:
         assert alerts == []
     else:

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.fall_detection.core.catalog import load_catalog
 from custom_components.fall_detection.core.detector import FallDetector
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.geometry import spine
@@ -32,12 +31,6 @@ EngineFactory = Callable[[str], PoseEngine]
 LIGHTNING = "movenet_lightning_int8"
 THRESHOLD = 0.11
 FALL_17 = FIXTURES / "benchmark" / "urfd" / "fall-17-cam0-rgb.mp4"
-
-
-def _checker(engine_factory: EngineFactory) -> PoseEngine:
-    name = load_catalog().checker
-    assert name is not None
-    return engine_factory(name)
 
 
 def _image(seconds: float, clip: Path = FALL_17) -> np.ndarray:
@@ -59,13 +52,14 @@ def _standing(engine_factory: EngineFactory) -> Box:
 
 def test_the_checker_finds_the_faller_the_default_model_lost(
     engine_factory: EngineFactory,
+    checker: PoseEngine,
 ) -> None:
     """At 3.0 s Lightning finds no torso; the checker finds one lying, below where they stood."""
     fallen = _frame(3.0)
     lost = engine_factory(LIGHTNING).estimate(fallen)
     assert not [p for p in lost.people if spine(p, THRESHOLD).score >= THRESHOLD]
     stood = _standing(engine_factory)
-    found = found_lying(_checker(engine_factory), fallen, lost, stood, THRESHOLD)
+    found = found_lying(checker, fallen, lost, stood, THRESHOLD)
     assert found is not None
     (person,) = found.people
     assert (spine(person, THRESHOLD).tilt or 0.0) >= FOUND_TILT
@@ -75,9 +69,9 @@ def test_the_checker_finds_the_faller_the_default_model_lost(
 
 def test_nobody_is_looked_for_unless_someone_stood_and_is_lost(
     engine_factory: EngineFactory,
+    checker: PoseEngine,
 ) -> None:
     """No standing box, or a torso found by the default model: the checker is not asked."""
-    checker = _checker(engine_factory)
     fallen = _frame(3.0)
     empty = PoseResult((), fallen.source_size[0], fallen.source_size[1], LIGHTNING)
     assert found_lying(checker, fallen, empty, None, THRESHOLD) is None
@@ -85,9 +79,10 @@ def test_nobody_is_looked_for_unless_someone_stood_and_is_lost(
     assert found_lying(checker, fallen, seen, _standing(engine_factory), THRESHOLD) is None
 
 
-def test_someone_found_upright_or_far_away_is_not_taken(engine_factory: EngineFactory) -> None:
+def test_someone_found_upright_or_far_away_is_not_taken(
+    engine_factory: EngineFactory, checker: PoseEngine
+) -> None:
     """Only a lying torso near where the person stood replaces nobody."""
-    checker = _checker(engine_factory)
     stood = _standing(engine_factory)
     upright = _frame(2.0)  # the checker finds the person standing there: not taken
     empty = PoseResult((), upright.source_size[0], upright.source_size[1], LIGHTNING)
@@ -100,22 +95,22 @@ def test_someone_found_upright_or_far_away_is_not_taken(engine_factory: EngineFa
 
 @pytest.mark.parametrize("with_checker", [True, False])
 def test_a_fall_at_the_frame_edge_is_raised_with_the_checker(
-    engine_factory: EngineFactory, with_checker: bool
+    engine_factory: EngineFactory, checker: PoseEngine, with_checker: bool
 ) -> None:
     """UR fall-17 at the integration's defaults: raised at 3.0 s only when the checker looks."""
-    checker = _checker(engine_factory) if with_checker else None
-    alerts = replay_clip(engine_factory(LIGHTNING), require(FALL_17), 30.0, checker=checker).alerts
+    second = checker if with_checker else None
+    alerts = replay_clip(engine_factory(LIGHTNING), require(FALL_17), 30.0, checker=second).alerts
     if with_checker:
         assert [round(e.timestamp, 1) for e in alerts] == [3.0]  # fall: 1.93 to 2.93 s
     else:
         assert alerts == []
 
 
-def test_the_annotated_frame_says_who_the_checker_found(engine_factory: EngineFactory) -> None:
+def test_the_annotated_frame_says_who_the_checker_found(
+    engine_factory: EngineFactory, checker: PoseEngine
+) -> None:
     """The command line's video tells a reading the checker found from the pose model's own."""
-    pipeline = FramePipeline(
-        engine_factory(LIGHTNING), rate=DEFAULT_RATE, checker=_checker(engine_factory)
-    )
+    pipeline = FramePipeline(engine_factory(LIGHTNING), rate=DEFAULT_RATE, checker=checker)
     results = [pipeline.process(_image(t), t) for t in (1.0, 2.0, 3.0)]
     assert [r.found for r in results] == [False, False, True]
     assert "found lying by the checker" in results[2].caption
@@ -125,6 +120,7 @@ def test_the_annotated_frame_says_who_the_checker_found(engine_factory: EngineFa
 
 def test_a_faller_the_whole_frame_misses_is_found_around_where_they_stood(
     engine_factory: EngineFactory,
+    checker: PoseEngine,
 ) -> None:
     """UR fall-27 (tune split): the checker finds nobody in the whole frame at 3.0 s.
 
@@ -132,7 +128,6 @@ def test_a_faller_the_whole_frame_misses_is_found_around_where_they_stood(
     (1.67 to 2.67 s) is raised on that frame, the last the clip has at 1 frame per second.
     """
     clip = require(FIXTURES / "benchmark" / "urfd" / "fall-27-cam0-rgb.mp4")
-    checker = _checker(engine_factory)
     whole = checker.estimate(_frame(3.0, clip)).people
     assert not [p for p in whole if spine(p, THRESHOLD).tilt is not None]
     alerts = replay_clip(engine_factory(LIGHTNING), clip, 30.0, checker=checker).alerts
@@ -141,6 +136,7 @@ def test_a_faller_the_whole_frame_misses_is_found_around_where_they_stood(
 
 def test_lying_down_on_a_sofa_beside_where_they_stood_is_not_taken(
     engine_factory: EngineFactory,
+    checker: PoseEngine,
 ) -> None:
     """UR adl-23 (tune split, sitting down and lying on a sofa), frames held back 0.5 s.
 
@@ -149,7 +145,7 @@ def test_lying_down_on_a_sofa_beside_where_they_stood_is_not_taken(
     """
     clip = require(FIXTURES / "benchmark" / "urfd" / "adl-23-cam0-rgb.mp4")
     engine = engine_factory(LIGHTNING)
-    assert replay_clip(engine, clip, 30.0, delay=0.5, checker=_checker(engine_factory)).alerts == []
+    assert replay_clip(engine, clip, 30.0, delay=0.5, checker=checker).alerts == []
 
 
 def test_the_detector_knows_who_stood_in_the_last_frame() -> None:

@@ -51,6 +51,8 @@ from .geometry import spine
 from .people import reading_around
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .engine import PoseEngine
     from .preprocess import Decoded
     from .types import Box, Person, PoseResult
@@ -80,19 +82,21 @@ def near(standing: Box, person: Person) -> bool:
     )
 
 
-def lying_there(person: Person, stood: Box, min_score: float) -> float | None:
-    """The torso score of ``person`` if they can be the one who stood in ``stood``, lying.
+def lying_there(people: Iterable[Person], stood: Box, min_score: float) -> Person | None:
+    """Of ``people``, the most confident torso that can be the one who stood in ``stood``, lying.
 
     A torso seen (``min_score``) at least ``FOUND_TILT`` from vertical, ``near`` where they
     stood, in a box whose longer side is at least ``FOUND_SIZE`` of their standing height.
-    None otherwise.
+    None when nobody is.
     """
-    torso = spine(person, min_score)
-    if torso.score < min_score or (torso.tilt or 0.0) < FOUND_TILT:
-        return None
-    if person.box.longer_side < FOUND_SIZE * stood.height or not near(stood, person):
-        return None
-    return torso.score
+    best, best_score = None, min_score
+    for person in people:
+        torso = spine(person, min_score)
+        if torso.score < best_score or (torso.tilt or 0.0) < FOUND_TILT:
+            continue
+        if person.box.longer_side >= FOUND_SIZE * stood.height and near(stood, person):
+            best, best_score = person, torso.score
+    return best
 
 
 def found_lying(
@@ -111,16 +115,8 @@ def found_lying(
     """
     if stood is None or any(spine(p, min_score).score >= min_score for p in pose.people):
         return None
-    found = [
-        (score, person)
-        for person in checker.estimate(decoded).people
-        if (score := lying_there(person, stood, min_score)) is not None
-    ]
-    if not found:
+    found = lying_there(checker.estimate(decoded).people, stood, min_score)
+    if found is None:
         around = reading_around(checker, decoded, stood, AROUND_GROW, min_score)
-        score = None if around is None else lying_there(around, stood, min_score)
-        if around is None or score is None:
-            return None
-        found = [(score, around)]
-    _, best = max(found, key=lambda pair: pair[0])
-    return replace(pose, people=(best,))
+        found = lying_there(() if around is None else (around,), stood, min_score)
+    return None if found is None else replace(pose, people=(found,))
