@@ -51,8 +51,9 @@ from .features import Evidence, Observation, evidence
 from .floor import FloorModel, FloorVerdict
 from .lifecycle import agreed, expire, follow, raise_fall, raise_lost, window
 from .longlie import LongLieMonitor, lying
-from .lowering import lowered_on_purpose, seated
+from .lowering import lowered_on_purpose
 from .rate import AdaptiveRate, RateConfig
+from .roster import Roster
 from .rules import (
     TrackState,
     bending,
@@ -61,17 +62,17 @@ from .rules import (
     stayed_down,
 )
 from .second import Check, SecondReadings, stands
-from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
-    from ..types import Box, FloatArray, Person
+    from ..types import FloatArray, Person
+    from .tracking import Track
 
 
 type Scorer = Callable[[list[tuple[float, FloatArray]]], float]
 
 
-class FallDetector:
-    """Stateful fall detector for one camera.
+class FallDetector(Roster):
+    """Stateful fall detector for one camera (its people and their queries: ``Roster``).
 
     With a ``scorer`` (the trained classifier, once promoted), the fall
     probability of the person's last seconds replaces the heuristic's
@@ -91,78 +92,14 @@ class FallDetector:
         1 frame per second (``rate.RateConfig``).
         """
         self.config = config or DetectorConfig()
-        self.tracker = Tracker(max_age=self.config.max_seconds)
+        super().__init__(self.config.max_seconds)
         self.scorer = scorer
         self.floor = floor or FloorModel()
         self.long_lie = LongLieMonitor(self.floor, self.config.long_lie_seconds)
         self.rate = AdaptiveRate(rate)
         self.next_interval = self.rate.interval(float("-inf"))
         """Seconds until the next frame should be analysed, as of the last update."""
-        self._states: dict[int, TrackState] = {}
         self._burst_frame = False
-        self._last_update: float | None = None  # when the last frame was analysed
-        self.last_tracks: tuple[tuple[int, Person], ...] = ()
-        """The people of the last update with their track ids."""
-
-    def recent(self, track_id: int, seconds: float | None = None) -> list[tuple[float, FloatArray]]:
-        """The last ``seconds`` (default ``max_seconds``) of one person's keypoints."""
-        state = self._states.get(track_id)
-        if state is None or not state.history:
-            return []
-        span = self.config.max_seconds if seconds is None else seconds
-        end = state.history[-1].timestamp
-        return [
-            (o.timestamp, o.person.keypoints) for o in state.history if end - o.timestamp <= span
-        ]
-
-    def recent_people(
-        self, timestamp: float, seconds: float
-    ) -> tuple[tuple[Box, float | None], ...]:
-        """The people seen within ``seconds`` before ``timestamp``: last box and size.
-
-        The size is the longer side of their biggest box in an upright posture within
-        ``SIZE_SECONDS`` of the last one (None when never seen upright): a fall or a poor
-        frame does not shrink it, and it follows someone walking away from the camera.
-        """
-        people = []
-        for tid, track in self.tracker.tracks.items():
-            if timestamp - track.last_seen > seconds:
-                continue
-            state = self._states.get(tid)
-            people.append((track.person.box, state.upright_size() if state else None))
-        return tuple(people)
-
-    def busiest_track(self) -> int | None:
-        """The track seen most often (the person a "missed fall" report most likely means)."""
-        tracks = self.tracker.tracks.values()
-        return max(tracks, key=lambda t: t.hits).track_id if tracks else None
-
-    def _alone(self, timestamp: float) -> bool:
-        """Whether one person is tracked: with several, a missing or standing one may be another.
-
-        A track born in this very frame is no second person who was beside the first, but
-        something found for the first time, often as the faller vanishes (a scrap of floor
-        read as a person); someone who walks in counts from their second frame.
-        """
-        return self.tracker.established(timestamp) == 1
-
-    def stood_alone(self) -> Box | None:
-        """The box of the one person tracked, if they stood in the last frame analysed.
-
-        Seen in that frame (and in one before it), upright and not seated, with no fall of
-        theirs raised yet: if the next frame finds nobody, they walked out of view, are
-        hidden, or went down (``core.vanished`` then has the checker model look for them).
-        """
-        if len(self.tracker.tracks) != 1 or self._last_update is None:
-            return None
-        ((track_id, track),) = self.tracker.tracks.items()
-        state = self._states.get(track_id)
-        if track.hits < 2 or track.last_seen != self._last_update or state is None:  # noqa: PLR2004
-            return None
-        last = state.history[-1] if state.history else None
-        if last is None or last.timestamp != self._last_update or state.fall is not None:
-            return None
-        return last.person.box if last.upright and not seated(last) else None
 
     @property
     def person_on_floor(self) -> bool:
@@ -224,13 +161,10 @@ class FallDetector:
 
     def reset(self) -> None:
         """Forget all people and pending falls."""
-        self.tracker.reset()
-        self._states.clear()
+        self.forget()
         self.long_lie.reset()
         self.rate.reset()
-        self._last_update = None
         self.next_interval = self.rate.interval(float("-inf"))
-        self.last_tracks = ()
 
     @property
     def active_falls(self) -> list[FallEvent]:
