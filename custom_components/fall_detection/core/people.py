@@ -201,6 +201,7 @@ def estimate_people(
     cfg = config or PeopleConfig()
     width, height = decoded.source_size
     crops: tuple[Box, ...] = ()
+    turned: tuple[Box, ...] = ()  # found on the whole frame turned (``PoseResult.turned``)
     if len(tracked) >= 2:  # noqa: PLR2004 - several people: a crop each
         crops = tuple(crop_square((width, height), b, cfg.crop_grow) for b in tracked)
         crops = crops[: cfg.max_people]
@@ -229,9 +230,10 @@ def estimate_people(
             if not tracked:
                 return whole
             found = [p for p in whole.people if spine(p, min_score).score >= min_score]
+            turned = tuple(p.box for p in found if p.box in whole.turned)
     if discover and (found or len(tracked) >= 2) and len(found) < cfg.max_people:  # noqa: PLR2004
         found += _discover(engine, decoded, found, min_score, cfg, moved, tracked)
-    return PoseResult(tuple(found), width, height, engine.spec.name, crops=crops)
+    return PoseResult(tuple(found), width, height, engine.spec.name, crops=crops, turned=turned)
 
 
 def near(box: Box, other: Box, reach: float) -> bool:

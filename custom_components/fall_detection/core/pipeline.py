@@ -210,6 +210,7 @@ class FramePipeline:
             again,
             around if self.look_around else None,
             independent=checker is not None and found is None,
+            turned=pose.turned,
         )
         events = self.detector.update(
             pose.people, timestamp, decoded.source_size, second if self.second_opinion else None

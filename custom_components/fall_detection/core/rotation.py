@@ -92,7 +92,12 @@ def estimate_upright_or_rotated(
             limit = max_turned_torso * max(width, height)
             people = tuple(p for p in people if spine(p, min_keypoint_score).length <= limit)
         candidate = replace(
-            result, people=people, image_width=width, image_height=height, rotation=rotation
+            result,
+            people=people,
+            image_width=width,
+            image_height=height,
+            rotation=rotation,
+            turned=tuple(p.box for p in people),
         )
         score = best_spine_score(candidate, min_keypoint_score)
         if score > best_score:

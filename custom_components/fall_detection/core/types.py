@@ -111,3 +111,8 @@ class PoseResult:
     """Degrees the frame was turned (counter-clockwise) to find these people, 0 if not."""
     crops: tuple[Box, ...] = ()
     """Squares of the frame analysed on their own, one per tracked person (``people``)."""
+    turned: tuple[Box, ...] = ()
+    """The boxes of the people found only on the whole frame turned by 90 degrees
+    (``rotation``): where the upright pass finds no torso, the model sometimes strings a
+    "person" across furniture, and a checker model is asked to see them too
+    (``detector.second``)."""
