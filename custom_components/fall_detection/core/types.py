@@ -112,7 +112,7 @@ class PoseResult:
     crops: tuple[Box, ...] = ()
     """Squares of the frame analysed on their own, one per tracked person (``people``)."""
     turned: tuple[Box, ...] = ()
-    """The boxes of the people found only on the whole frame turned by 90 degrees
-    (``rotation``): where the upright pass finds no torso, the model sometimes strings a
-    "person" across furniture, and a checker model is asked to see them too
-    (``detector.second``)."""
+    """The boxes of the people found only on the frame turned by 90 degrees (``rotation``;
+    for the pose stage, the whole frame's turned retry): where the upright pass finds no
+    torso, the model sometimes strings a "person" across furniture, and a checker model is
+    asked to see them too (``detector.second``)."""

@@ -119,4 +119,4 @@ def found_lying(
     if found is None:
         around = reading_around(checker, decoded, stood, AROUND_GROW, min_score)
         found = lying_there(() if around is None else (around,), stood, min_score)
-    return None if found is None else replace(pose, people=(found,))
+    return None if found is None else replace(pose, people=(found,), turned=())
