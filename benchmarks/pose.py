@@ -29,10 +29,15 @@ is confident), ``upright`` (the whole frame only) and ``people`` (the default si
 2026-12-03, ``core/people.py``: the whole frame for one tracked person plus a discovery pass
 with that person greyed out, a crop per person once two are tracked; it follows people
 from frame to frame, so the post-fall frames are run through the detector's tracker and the
-one-person time is for a frame with that person tracked).
+one-person time is for a frame with that person tracked), and ``checker``: ``people`` with the
+checker model (as the integration runs it when the checker's file is found): it looks for a
+standing person the default model lost (``core/vanished.py``), and a person found only on the
+turned whole frame counts only when the checker finds them too (``PoseResult.turned``, the
+rule ``detector/second.py`` applies before a descent is raised); the time columns are the
+``people`` stage's, since the checker runs only on such frames.
 
 Usage: .venv/bin/python benchmarks/pose.py [--backend litert|portable] [--runs 20]
-       [--model NAME] [--pipelines today,upright,people] [--wider K]
+       [--model NAME] [--pipelines today,upright,people,checker] [--wider K]
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ import csv
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from common import FIXTURES, MODELS
@@ -50,12 +56,13 @@ from core.catalog import load_catalog
 from core.engine import PoseEngine
 from core.geometry import hip_y, spine
 from core.golden import found_within, read_reference
+from core.mirror import checked_reading
 from core.people import estimate_people
 from core.pipeline import FramePipeline
 from core.preprocess import Decoded
 from core.types import Box, Person, PoseResult
 from core.video import frames
-from replaying import as_camera, read_sequences
+from replaying import as_camera, checker_of, read_sequences
 
 LYING = 60.0
 MIN_SCORE = 0.11
@@ -66,6 +73,7 @@ TWO_REFERENCE = (
     MODELS / "reference" / "posenet_mobilenet_v1_075_481_641_16_quant_decoder_reference.csv"
 )
 TWO_MEAN, TWO_MAX = 0.015, 0.03  # normalised image units, as the golden tests
+TRACKED = ("people", "checker")  # pipelines that follow people from frame to frame
 
 type Estimator = Callable[[Decoded], PoseResult]
 
@@ -110,8 +118,9 @@ def post_fall(make: Callable[[], FramePipeline], use: str, wider: float = 1.0) -
                 if t > end + AFTER:
                     break
                 image = as_camera(still, wider, None)
-                if use == "people":
-                    result = pipeline.process(image, t).pose
+                if use in TRACKED:
+                    frame = pipeline.process(image, t)
+                    result = checked(pipeline, frame.pose, frame.frame)
                 else:
                     result = estimate(pipeline, use, pipeline.decode(image))
                 if t < start:
@@ -130,7 +139,21 @@ def estimate(pipeline: FramePipeline, use: str, decoded: Decoded) -> PoseResult:
     """One frame through the pipeline variant ``use``."""
     if use == "upright":
         return pipeline.engine.estimate(decoded)
-    return pipeline.estimate(decoded)
+    return checked(pipeline, pipeline.estimate(decoded), decoded)
+
+
+def checked(pipeline: FramePipeline, result: PoseResult, decoded: Decoded) -> PoseResult:
+    """``result`` without the turned guesses the pipeline's checker does not find (if any)."""
+    checker = pipeline.checker
+    if checker is None or not result.turned:
+        return result
+    kept = tuple(
+        p
+        for p in result.people
+        if p.box not in result.turned
+        or checked_reading(checker, decoded, p, pipeline.detector.config.keypoint_threshold)
+    )
+    return replace(result, people=kept)
 
 
 def still_images(pipeline: FramePipeline, use: str) -> tuple[float, float, int, int, str]:
@@ -168,7 +191,7 @@ def two_people(make: Callable[[], FramePipeline], use: str) -> str:
     """The reference people found within the golden tolerances, as "found/2 (worst error)"."""
     pipeline, data = make(), TWO_IMAGE.read_bytes()
     for t in (0.0, 1.0, 2.0):
-        if use == "people":
+        if use in TRACKED:
             result = pipeline.process(data, t).pose
         else:
             result = estimate(pipeline, use, pipeline.decode(data))
@@ -186,7 +209,7 @@ def timing(pipeline: FramePipeline, use: str, image: Path, runs: int) -> float:
     times = []
     for run in range(runs + 3):
         start = time.perf_counter()
-        if use == "people":
+        if use in TRACKED:
             estimate_people(pipeline.engine, decoded, tracked, threshold)
         else:
             estimate(pipeline, use, decoded)
@@ -200,7 +223,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backend", choices=("litert", "portable"), default="litert")
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--pipelines", default="today,upright,people")
+    parser.add_argument("--pipelines", default="today,upright,people,checker")
     parser.add_argument("--model", default=None)
     parser.add_argument("--wider", type=float, default=1.0, metavar="K")
     args = parser.parse_args()
@@ -215,10 +238,12 @@ def main() -> None:
         f"{'not-fall/ lying':>16} {'ms one person':>14} {'ms empty room':>14} "
         f"{'fall/ UR lying':>15} {'two people':>14}"
     )
+    checker = checker_of()
     for use in args.pipelines.split(","):
+        second = checker if use == "checker" else None
 
-        def make() -> FramePipeline:
-            return FramePipeline(engine)
+        def make(second: PoseEngine | None = second) -> FramePipeline:
+            return FramePipeline(engine, checker=second)
 
         found, total = post_fall(make, use, args.wider)
         fall, not_fall, n_fall, n_not, annotated = still_images(make(), use)
