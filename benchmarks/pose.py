@@ -53,6 +53,7 @@ from pathlib import Path
 from common import FIXTURES, MODELS
 from core.backends import BackendKind
 from core.catalog import load_catalog
+from core.detector.features import Observation
 from core.engine import PoseEngine
 from core.geometry import hip_y, spine
 from core.golden import found_within, read_reference
@@ -143,16 +144,21 @@ def estimate(pipeline: FramePipeline, use: str, decoded: Decoded) -> PoseResult:
 
 
 def checked(pipeline: FramePipeline, result: PoseResult, decoded: Decoded) -> PoseResult:
-    """``result`` without the turned guesses the pipeline's checker does not find (if any)."""
+    """``result`` without the turned guesses its checker does not find (``detector.second``).
+
+    A turned guess is kept when the checker's reading of that person on the same view has a
+    measurable torso, as the detector asks before it raises a descent.
+    """
     checker = pipeline.checker
     if checker is None or not result.turned:
         return result
-    kept = tuple(
-        p
-        for p in result.people
-        if p.box not in result.turned
-        or checked_reading(checker, decoded, p, pipeline.detector.config.keypoint_threshold)
-    )
+    threshold = pipeline.detector.config.keypoint_threshold
+
+    def seen(person: Person) -> bool:
+        again = checked_reading(checker, decoded, person, threshold)
+        return again is not None and Observation.of(again, 0.0, threshold).usable
+
+    kept = tuple(p for p in result.people if p.box not in result.turned or seen(p))
     return replace(result, people=kept)
 
 
