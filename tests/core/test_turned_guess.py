@@ -13,7 +13,11 @@ from collections.abc import Callable
 import numpy as np
 
 from custom_components.fall_detection.core.detector import DetectorConfig
-from custom_components.fall_detection.core.detector.features import Observation, evidence
+from custom_components.fall_detection.core.detector.features import (
+    Evidence,
+    Observation,
+    evidence,
+)
 from custom_components.fall_detection.core.detector.second import Check, SecondReadings, stands
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.mirror import checked_reading
@@ -89,7 +93,7 @@ def test_an_unseen_turned_guess_is_vetoed_only_by_a_checker() -> None:
     lying = Observation.of(body((320, 420), tilt=85, legs=False), 2.0, CONFIG.keypoint_threshold)
     assert evidence(standing, lying).confidence >= CONFIG.alert_threshold
 
-    def descent(obs: Observation) -> object:
+    def descent(obs: Observation) -> Evidence | None:
         return evidence(standing, obs)
 
     def check(found: Person | None, *, turned: bool, independent: bool = True) -> Check:
@@ -99,7 +103,7 @@ def test_an_unseen_turned_guess_is_vetoed_only_by_a_checker() -> None:
             independent=independent,
             turned=(lying.person.box,) if turned else (),
         )
-        return stands(CONFIG, lying, None, readings, descent)  # type: ignore[arg-type]
+        return stands(CONFIG, lying, None, readings, descent)
 
     assert check(None, turned=True) is Check.VETOED  # a guess nobody else sees
     assert check(None, turned=False) is Check.STANDS  # found upright: the checker may miss
