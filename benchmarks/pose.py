@@ -53,7 +53,7 @@ from pathlib import Path
 from common import FIXTURES, MODELS
 from core.backends import BackendKind
 from core.catalog import load_catalog
-from core.detector.features import Observation
+from core.detector.second import measured
 from core.engine import PoseEngine
 from core.geometry import hip_y, spine
 from core.golden import found_within, read_reference
@@ -152,11 +152,11 @@ def checked(pipeline: FramePipeline, result: PoseResult, decoded: Decoded) -> Po
     checker = pipeline.checker
     if checker is None or not result.turned:
         return result
-    threshold = pipeline.detector.config.keypoint_threshold
+    config = pipeline.detector.config
 
     def seen(person: Person) -> bool:
-        again = checked_reading(checker, decoded, person, threshold)
-        return again is not None and Observation.of(again, 0.0, threshold).usable
+        again = checked_reading(checker, decoded, person, config.keypoint_threshold)
+        return measured(config, 0.0, again, lambda _: None) is not None
 
     kept = tuple(p for p in result.people if p.box not in result.turned or seen(p))
     return replace(result, people=kept)

@@ -196,3 +196,21 @@ def test_a_checker_that_sees_the_fall_raises_it_at_once() -> None:
     faint = lying.person.keypoints.copy()
     faint[:, 2] = 0.5 * CONFIG.keypoint_threshold
     assert check(Person.from_keypoints(faint, 0.05)) is Check.STANDS
+
+
+def test_an_unseen_turned_guess_is_vetoed_only_by_a_checker() -> None:
+    """A reading found only turned that the checker does not find is vetoed (synthetic)."""
+    standing = Observation.of(body((300, 300)), 0.0, CONFIG.keypoint_threshold)
+    lying = Observation.of(body((320, 420), tilt=85, legs=False), 2.0, CONFIG.keypoint_threshold)
+    descent = _history(standing)
+    assert evidence(standing, lying).confidence >= CONFIG.alert_threshold
+
+    def check(found: Person | None, *, turned: bool, independent: bool = True) -> Check:
+        boxes = (lying.person.box,) if turned else ()
+        readings = SecondReadings(lambda _: found, None, independent=independent, turned=boxes)
+        return stands(CONFIG, lying, None, readings, descent)
+
+    assert check(None, turned=True) is Check.VETOED  # a guess nobody else sees
+    assert check(None, turned=False) is Check.STANDS  # found upright: the checker may miss
+    assert check(None, turned=True, independent=False) is Check.STANDS  # the mirror: no say
+    assert check(lying.person, turned=True) is Check.SEEN_AGAIN  # the checker sees it too

@@ -3,7 +3,8 @@
 When the upright pass finds no torso, the whole frame is read turned by 90 degrees, and
 there the model sometimes strings a "person" across furniture (``core.rotation``). Such a
 reading's descent is raised only if the checker model finds someone there
-(``detector.second.stands``, ``PoseResult.turned``).
+(``detector.second.stands``, ``PoseResult.turned``; the rule on synthetic readings is in
+``test_mirror.py``).
 """
 
 from __future__ import annotations
@@ -13,19 +14,11 @@ from collections.abc import Callable
 import numpy as np
 
 from custom_components.fall_detection.core.detector import DetectorConfig
-from custom_components.fall_detection.core.detector.features import (
-    Evidence,
-    Observation,
-    evidence,
-)
-from custom_components.fall_detection.core.detector.second import Check, SecondReadings, stands
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.mirror import checked_reading
 from custom_components.fall_detection.core.pipeline import FramePipeline
-from custom_components.fall_detection.core.types import Person
 from custom_components.fall_detection.core.video import frames
 from tests.core.replay import replay_clip
-from tests.core.synthetic import body
 from tests.paths import FIXTURES, require
 
 EngineFactory = Callable[[str], PoseEngine]
@@ -85,27 +78,3 @@ def test_a_fall_found_only_turned_is_raised_when_the_checker_sees_it(
     clip = require(FIXTURES / "benchmark" / "urfd" / "fall-14-cam0-rgb.mp4")
     alerts = replay_clip(engine_factory(LIGHTNING), clip, 30.0, checker=checker).alerts
     assert [round(e.timestamp, 1) for e in alerts] == [2.0]  # fall: 0.5 to 1.5 s
-
-
-def test_an_unseen_turned_guess_is_vetoed_only_by_a_checker() -> None:
-    """``stands`` on synthetic readings: the rule needs a checker and a turned reading."""
-    standing = Observation.of(body((300, 300)), 0.0, CONFIG.keypoint_threshold)
-    lying = Observation.of(body((320, 420), tilt=85, legs=False), 2.0, CONFIG.keypoint_threshold)
-    assert evidence(standing, lying).confidence >= CONFIG.alert_threshold
-
-    def descent(obs: Observation) -> Evidence | None:
-        return evidence(standing, obs)
-
-    def check(found: Person | None, *, turned: bool, independent: bool = True) -> Check:
-        readings = SecondReadings(
-            lambda _: found,
-            None,
-            independent=independent,
-            turned=(lying.person.box,) if turned else (),
-        )
-        return stands(CONFIG, lying, None, readings, descent)
-
-    assert check(None, turned=True) is Check.VETOED  # a guess nobody else sees
-    assert check(None, turned=False) is Check.STANDS  # found upright: the checker may miss
-    assert check(None, turned=True, independent=False) is Check.STANDS  # the mirror: no say
-    assert check(lying.person, turned=True) is Check.SEEN_AGAIN  # the checker sees it too
