@@ -146,8 +146,9 @@ def estimate(pipeline: FramePipeline, use: str, decoded: Decoded) -> PoseResult:
 def checked(pipeline: FramePipeline, result: PoseResult, decoded: Decoded) -> PoseResult:
     """``result`` without the turned guesses its checker does not find (``detector.second``).
 
-    A turned guess is kept when the checker's reading of that person on the same view has a
-    measurable torso, as the detector asks before it raises a descent.
+    A turned guess is kept when the checker's reading of that person on the same view (the
+    frame's crops, as ``FramePipeline`` hands them to the checker) has a measurable torso, as
+    the detector asks before it raises a descent.
     """
     checker = pipeline.checker
     if checker is None or not result.turned:
@@ -155,7 +156,7 @@ def checked(pipeline: FramePipeline, result: PoseResult, decoded: Decoded) -> Po
     config = pipeline.detector.config
 
     def seen(person: Person) -> bool:
-        again = checked_reading(checker, decoded, person, config.keypoint_threshold)
+        again = checked_reading(checker, decoded, person, config.keypoint_threshold, result.crops)
         return measured(config, 0.0, again, lambda _: None) is not None
 
     kept = tuple(p for p in result.people if p.box not in result.turned or seen(p))
