@@ -18,10 +18,13 @@ from custom_components.fall_detection.core.detector.features import (
     evidence,
 )
 from custom_components.fall_detection.core.detector.second import (
+    FLOOR_HIPS,
     Check,
     SecondReadings,
     confirmed,
+    confirms,
     contradicted,
+    measured,
     stands,
 )
 from custom_components.fall_detection.core.engine import PoseEngine
@@ -154,6 +157,35 @@ def test_a_descent_is_contradicted_only_by_a_confident_reading_that_stayed_up() 
     weak = standing.person.keypoints.copy()
     weak[:, 2] = 0.5 * CONFIG.keypoint_threshold
     assert not contradicted(CONFIG, 2.0, Person.from_keypoints(weak), descent)
+
+
+def test_an_upright_reading_with_the_hips_on_the_floor_vetoes_nothing() -> None:
+    """A torso upright in the image, hips two torso lengths below standing: down, not up.
+
+    Someone lying along a high camera's axis, or sitting up on the floor, reads upright; their
+    hips give them away (``FLOOR_HIPS``). A seated reading, a torso length down, still vetoes.
+    """
+    threshold = CONFIG.keypoint_threshold
+    standing = Observation.of(body((300, 300)), 0.0, threshold)
+    lying = Observation.of(body((320, 420), tilt=85, legs=False), 2.0, threshold)
+    descent = _history(standing)
+
+    def drop(o: Observation) -> float:
+        return evidence(standing, o).hip_drop
+
+    floor = Observation.of(body((300, 300 + 2.0 * 100)), 2.0, threshold)
+    seat = Observation.of(body((300, 300 + 1.0 * 100)), 2.0, threshold)
+    for upright in (floor, seat):
+        assert upright.upright
+        assert evidence(standing, upright).confidence < 0.5 * CONFIG.alert_threshold
+        # Without the hips' measure both read as "still up", as before.
+        assert contradicted(CONFIG, 2.0, upright.person, descent)
+        assert not confirmed(CONFIG, lying, upright.person, descent)
+    assert drop(floor) >= FLOOR_HIPS > drop(seat)
+    assert not contradicted(CONFIG, 2.0, floor.person, descent, drop)
+    assert contradicted(CONFIG, 2.0, seat.person, descent, drop)
+    assert confirms(CONFIG, lying, measured(CONFIG, 2.0, floor.person, descent), drop)
+    assert not confirms(CONFIG, lying, measured(CONFIG, 2.0, seat.person, descent), drop)
 
 
 @pytest.mark.parametrize("look_around", [True, False])

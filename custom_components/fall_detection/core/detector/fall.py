@@ -41,7 +41,7 @@ camera's learned floor (``floor``) for ``long_lie_seconds``, however they got th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -243,7 +243,14 @@ class FallDetector(Roster):
         alone = self._alone(obs.timestamp)
         previous = state.history[-1].person.box if state.history and alone else None
         # A "descent" is the heuristic's: no classifier.
-        return stands(self.config, obs, previous, second, lambda o: self._best_evidence(state, o))
+        return stands(
+            self.config,
+            obs,
+            previous,
+            second,
+            lambda o: self._best_evidence(state, o),
+            lambda o: self._hip_drop(state, o),
+        )
 
     def _verdict(self, obs: Observation, size: tuple[int, int] | None) -> FloorVerdict | None:
         """Where a lying person lies, when the floor is known (else None)."""
@@ -260,13 +267,19 @@ class FallDetector(Roster):
         return replace(best, confidence=score), "classifier"
 
     def _best_evidence(self, state: TrackState, obs: Observation) -> Evidence | None:
-        cfg = self.config
         best: Evidence | None = None
-        for earlier in state.history:
-            lapse = obs.timestamp - earlier.timestamp
-            if not cfg.min_seconds <= lapse <= cfg.descent_seconds:
-                continue
-            ev = evidence(earlier, obs)
+        for ev in self._evidences(state, obs):
             if best is None or ev.confidence > best.confidence:
                 best = ev
         return best
+
+    def _hip_drop(self, state: TrackState, obs: Observation) -> float:
+        """How far ``obs``'s hips are below the person's frames 1 to 4 s before, at most."""
+        return max((ev.hip_drop for ev in self._evidences(state, obs)), default=0.0)
+
+    def _evidences(self, state: TrackState, obs: Observation) -> Iterator[Evidence]:
+        """``obs`` against each earlier frame ``min_seconds`` to ``descent_seconds`` before it."""
+        cfg = self.config
+        for earlier in state.history:
+            if cfg.min_seconds <= obs.timestamp - earlier.timestamp <= cfg.descent_seconds:
+                yield evidence(earlier, obs)
