@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 
 from .config import DetectorConfig
 from .events import FallEvent, on_floor_event
-from .features import Evidence, Observation, evidence
+from .features import Evidence, Observation, descent_evidence
 from .floor import FloorModel, FloorVerdict
 from .lifecycle import agreed, expire, follow, raise_fall, raise_lost, window
 from .longlie import LongLieMonitor, lying
@@ -282,4 +282,4 @@ class FallDetector(Roster):
         cfg = self.config
         for earlier in state.history:
             if cfg.min_seconds <= obs.timestamp - earlier.timestamp <= cfg.descent_seconds:
-                yield evidence(earlier, obs)
+                yield descent_evidence(earlier, obs)

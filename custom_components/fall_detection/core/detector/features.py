@@ -6,7 +6,7 @@ hip-mid), so the rules hold for people near or far from the camera.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 from ..geometry import Spine, head_y, hip_y, shoulder_y, spine
@@ -22,6 +22,11 @@ RECOVERED_DROP: Final = 0.6  # head and hips within this many torso lengths of u
 # Box height against the upright posture: below 0.3 the body is foreshortened (lying along the
 # camera axis), above 0.45 it is sitting, kneeling or bending (see ``down_score``).
 COMPACT_BOX: Final = (0.3, 0.45)
+# A body on the floor that the image shows upright (``on_the_floor``): hips this many torso
+# lengths below the upright frame (ramp), box and torso at most these shares of the upright ones.
+FLOOR_DROP: Final = (1.4, 2.0)
+FLOOR_BOX: Final = 0.5
+FLOOR_TORSO: Final = 0.7
 
 
 def ramp(value: float, low: float, high: float) -> float:
@@ -158,10 +163,8 @@ def evidence(before: Observation, after: Observation) -> Evidence:
         else 0.0
     )
     down = down_score(before, after)
-    turned_or_dropped = max(ramp(angle, 40.0, 70.0), ramp(head_drop, 0.6, 1.4))
-    confidence = down * ramp(hip_drop, 0.1, 0.5) * turned_or_dropped
     return Evidence(
-        confidence=confidence,
+        confidence=_confidence(down, hip_drop, angle, head_drop),
         leaning_angle=angle,
         head_drop=head_drop,
         hip_drop=hip_drop,
@@ -170,3 +173,43 @@ def evidence(before: Observation, after: Observation) -> Evidence:
         seconds=after.timestamp - before.timestamp,
         reference=before,
     )
+
+
+def _confidence(down: float, hip_drop: float, angle: float, head_drop: float) -> float:
+    """Now down, times hips lower, times torso turned or head dropped (``Evidence``)."""
+    turned_or_dropped = max(ramp(angle, 40.0, 70.0), ramp(head_drop, 0.6, 1.4))
+    return down * ramp(hip_drop, 0.1, 0.5) * turned_or_dropped
+
+
+def on_the_floor(before: Observation, after: Observation, hip_drop: float) -> float:
+    """How much ``after`` looks like a body on the floor that the image shows upright (0-1).
+
+    Someone lying along the axis of a camera high in a corner, head away from it, shows a
+    torso upright in the image: ``down_score`` sees no lying torso and, with the head not low
+    against that torso, nothing down. Three signs together tell them from someone who still
+    stands, sits or crouches: the box at most ``FLOOR_BOX`` of the upright one (lying along the
+    axis is seen end on), the torso at most ``FLOOR_TORSO`` of its upright length (foreshortened:
+    seated, crouching or kneeling, the torso keeps its length) and the hips ``FLOOR_DROP`` torso
+    lengths below the upright frame (ramped: a seat is about one below, the floor about two).
+    """
+    if not before.upright or before.person.box.height <= 0 or before.spine.length <= 0:
+        return 0.0
+    if after.person.box.height > FLOOR_BOX * before.person.box.height:
+        return 0.0
+    if after.spine.length > FLOOR_TORSO * before.spine.length:
+        return 0.0
+    return ramp(hip_drop, *FLOOR_DROP)
+
+
+def descent_evidence(before: Observation, after: Observation) -> Evidence:
+    """``evidence``, with a body on the floor that the image shows upright counted as down.
+
+    The fall detector's descent (``fall``) and the second readings of it (``second``) use this;
+    the other rules and the classifier's features keep ``evidence`` (``on_the_floor``).
+    """
+    ev = evidence(before, after)
+    floor = on_the_floor(before, after, ev.hip_drop)
+    if floor <= ev.down:
+        return ev
+    confidence = _confidence(floor, ev.hip_drop, ev.leaning_angle, ev.head_drop)
+    return replace(ev, down=floor, confidence=confidence)
