@@ -1,7 +1,7 @@
 """The fall detector: tracks people, weighs the evidence, and raises each fall once.
 
 Per tracked person, every observation is compared with the earlier ones 1 to
-``descent_seconds`` (4 s) back (``features.evidence``): a fall is a fast descent, so
+``descent_seconds`` (4 s) back (``features.descent_evidence``): a fall is a fast descent, so
 someone who kneels or sits first and lies down seconds later is not compared with the
 standing posture of long before (Ambianic compares up to 10 s back). When the best
 comparison reaches the alert threshold a fall is *detected* (suspected, at the moment

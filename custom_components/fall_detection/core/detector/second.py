@@ -145,7 +145,7 @@ type Drop = Callable[[Observation], float]
 """How far (torso lengths) an observation's hips are below the person's earlier frames, at most."""
 
 
-def on_the_floor(drop: Drop | None, reading: Observation) -> bool:
+def hips_on_the_floor(drop: Drop | None, reading: Observation) -> bool:
     """Whether ``reading``'s hips are ``FLOOR_HIPS`` or more below the person's earlier frames."""
     return drop is not None and drop(reading) >= FLOOR_HIPS
 
@@ -173,7 +173,7 @@ def confirms(
 ) -> bool:
     """Whether a descent seen in ``obs`` stands against the second ``reading`` of its frame.
 
-    ``drop``: a reading this low (``on_the_floor``) confirms it, however upright its torso.
+    ``drop``: a reading this low (``hips_on_the_floor``) confirms it, however upright its torso.
     """
     if reading is None:
         return True  # nobody found on the second view: no contradiction
@@ -182,7 +182,7 @@ def confirms(
         return True  # a weaker reading does not overrule
     if best is not None and best.confidence >= AGREES * cfg.alert_threshold:
         return True
-    return on_the_floor(drop, again)
+    return hips_on_the_floor(drop, again)
 
 
 def confirmed(
@@ -207,14 +207,14 @@ def contradicted(
     An upright, confident torso there (``keypoint_threshold``) whose evidence against the
     person's earlier frames is under ``AGREES`` of the alert threshold. Nobody found, or
     something found lying (the crop can string a guess across furniture too), does not count,
-    nor does an upright torso with the hips on the floor (``on_the_floor``, with ``drop``).
+    nor does an upright torso with the hips on the floor (``hips_on_the_floor``, with ``drop``).
     """
     if around is None:
         return False
     there = Observation.of(around, timestamp, cfg.keypoint_threshold)
     if not there.upright or there.spine.score < cfg.keypoint_threshold:
         return False
-    if on_the_floor(drop, there):
+    if hips_on_the_floor(drop, there):
         return False
     best = descent(there)
     return best is None or best.confidence < AGREES * cfg.alert_threshold
@@ -249,7 +249,7 @@ def stands(
     Read again (``confirmed``), then around the person's ``previous`` box (``contradicted``);
     a checker model's reading that shows the fall too (``seen_again``) raises it at once.
     ``drop``: how low a reading's hips are against the person's earlier frames; a reading on
-    the floor vetoes nothing (``on_the_floor``).
+    the floor vetoes nothing (``hips_on_the_floor``).
     """
     reading = measured(cfg, obs.timestamp, second.again(obs.person), descent)  # measured once
     if second.independent and reading is None and obs.person.box in second.turned:
