@@ -94,7 +94,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Final
 
-from .features import Evidence, Observation
+from .features import FLOOR_DROP, Evidence, Observation
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -104,9 +104,10 @@ if TYPE_CHECKING:
 
 AGREES: Final = 0.5  # share of the alert threshold the second reading's evidence must reach
 AROUND_GROW: Final = 2.0  # the crop around the previous box, times its longer side
-FLOOR_HIPS: Final = 1.4
-"""Torso lengths: a second reading with the hips this far below the person's earlier frames is
-down, however upright its torso looks, and vetoes nothing (see the module)."""
+FLOOR_HIPS: Final = FLOOR_DROP[0]
+"""Torso lengths (1.4): a second reading with the hips this far below the person's earlier frames
+is down, however upright its torso looks, and vetoes nothing (see the module). The same depth at
+which ``features.on_the_floor`` starts counting an upright-looking body as down."""
 
 
 class Check(Enum):
