@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Final
 
 from PIL import Image
 
-from .people import crop_around, to_source
+from .people import crop_around
 from .preprocess import Decoded
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
 from .types import KEYPOINT_NAMES, Box, Person
+from .window import to_source
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

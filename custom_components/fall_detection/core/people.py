@@ -12,8 +12,10 @@ How it works, per frame (``estimate_people``):
 
 - Nobody tracked in the last ``recent_seconds``: the whole frame, as always (retried
   turned by 90 degrees when no torso is confident). An empty room costs what it did.
-- One person tracked: the whole frame finds them. Then a *discovery* pass runs on the
-  frame with that person's box greyed out (in the model's input: one more inference);
+- One person tracked: the whole frame finds them (in a frame wider than 4:3, the 4:3 window
+  around them, ``window``; the whole frame when the window finds nobody). Then a
+  *discovery* pass runs on the whole frame with that person's box greyed out (in the
+  model's input: one more inference);
   whoever it finds with a confident torso (``new_person_score``, stricter than for a
   tracked person: nobody is invented on furniture) is a second person. So is someone found
   less confidently (``moving_person_score``) whose box *moved* since a second before
@@ -61,14 +63,15 @@ from typing import TYPE_CHECKING, Final
 
 from .engine import Prepared
 from .geometry import spine
-from .preprocess import Decoded
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
 from .types import Box, Person, PoseResult
+from .window import cut, estimate_in_window, to_source, window_around
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from .engine import PoseEngine
+    from .preprocess import Decoded
 
 MIN_CROP: Final = 0.1  # a crop is at least this share of the frame's shorter side
 SAME_PERSON_IOU: Final = 0.3  # a discovered person overlapping a found one this much is them
@@ -96,17 +99,12 @@ class PeopleConfig:
     zoom_below: float = 48.0
     """Model-input pixels: a person standing less tall than this gets a crop (0: never)."""
     zoom_grow: float = 2.0
+    window_aspect: float = 4 / 3
+    """One person followed in a frame wider than this (width / height) is read on a window of
+    this aspect around them (``window``; 0: never)."""
 
 
 DEFAULT_PEOPLE: Final = PeopleConfig()
-
-
-def to_source(person: Person, x0: float, y0: float, scale: float) -> Person:
-    """Map a person found in a crop (at ``scale`` frame pixels per crop pixel) back to the frame."""
-    kps = person.keypoints.copy()
-    kps[:, 0] = kps[:, 0] * scale + x0
-    kps[:, 1] = kps[:, 1] * scale + y0
-    return Person.from_keypoints(kps, person.score)
 
 
 def _centred(box: Box, side: float) -> Box:
@@ -138,21 +136,9 @@ def zoom_square(
 def crop_around(decoded: Decoded, square: Box) -> tuple[Decoded, float]:
     """The frame cut to ``square`` (frame pixels, ``crop_square``) and its crop-to-frame scale.
 
-    Parts past the frame's edge are black.
+    Parts past the frame's edge are black (``window.cut``; any rectangle, such as a window).
     """
-    width, height = decoded.source_size
-    image = decoded.image
-    sx, sy = image.width / width, image.height / height
-    crop = image.crop(
-        (
-            round(square.xmin * sx),
-            round(square.ymin * sy),
-            round(square.xmax * sx),
-            round(square.ymax * sy),
-        )
-    )
-    pixels = max(1, round(square.width))
-    return Decoded(crop, (pixels, pixels)), square.width / pixels
+    return cut(decoded, square)
 
 
 def estimate_in_crop(
@@ -224,16 +210,37 @@ def estimate_people(
         if zoomed is not None:
             found = [zoomed]
         else:
-            whole = estimate_upright_or_rotated(
-                engine, decoded, min_score, min_score, max_turned_torso=MAX_TURNED_TORSO
-            )
+            # Not zoomed on: the window around them in a wide frame, else the whole frame.
+            around = tracked[0] if tracked and not crops else None
+            whole = _window_or_whole(engine, decoded, around, min_score, cfg)
             if not tracked:
                 return whole
+            crops = whole.crops or crops
             found = [p for p in whole.people if spine(p, min_score).score >= min_score]
             turned = tuple(p.box for p in found if p.box in whole.turned)
     if discover and (found or len(tracked) >= 2) and len(found) < cfg.max_people:  # noqa: PLR2004
         found += _discover(engine, decoded, found, min_score, cfg, moved, tracked)
     return PoseResult(tuple(found), width, height, engine.spec.name, crops=crops, turned=turned)
+
+
+def _window_or_whole(
+    engine: PoseEngine, decoded: Decoded, around: Box | None, min_score: float, cfg: PeopleConfig
+) -> PoseResult:
+    """The frame read on the window around the person followed, or whole.
+
+    The window (``window``) when the frame is wider than ``window_aspect`` and a torso is
+    found there; ``around``: the person's last box (None: the whole frame).
+    """
+    window = (
+        None if around is None else window_around(decoded.source_size, around, cfg.window_aspect)
+    )
+    if window is not None:
+        inside = estimate_in_window(engine, decoded, window, min_score)
+        if any(spine(p, min_score).score >= min_score for p in inside.people):
+            return inside
+    return estimate_upright_or_rotated(
+        engine, decoded, min_score, min_score, max_turned_torso=MAX_TURNED_TORSO
+    )
 
 
 def near(box: Box, other: Box, reach: float) -> bool:

@@ -45,8 +45,9 @@ def render(
     image's own size); ``image`` may be that frame decoded at reduced size.
     ``floor``: the camera's learned floor cells (rows x columns over the image), tinted.
     ``labels``: text to write at the top left of a person's box (the command line's track ids);
-    ``caption``: a line at the top of the frame (time and events); ``crops``: squares of the
-    frame the pose model looked at on their own, outlined in yellow.
+    ``caption``: a line at the top of the frame (time and events); ``crops``: parts of the
+    frame the pose model looked at on their own (the people module's crops, zoom and
+    window), outlined in yellow.
     """
     canvas = image.convert("RGB")
     if canvas is image:

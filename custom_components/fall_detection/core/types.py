@@ -110,7 +110,8 @@ class PoseResult:
     rotation: int = 0
     """Degrees the frame was turned (counter-clockwise) to find these people, 0 if not."""
     crops: tuple[Box, ...] = ()
-    """Squares of the frame analysed on their own, one per tracked person (``people``)."""
+    """Parts of the frame analysed on their own (``people``): a square per tracked person, the
+    zoom on a small one, or the 4:3 window around one person in a wider frame (``window``)."""
     turned: tuple[Box, ...] = ()
     """The boxes of the people found only on the frame turned by 90 degrees (``rotation``;
     for the pose stage, the whole frame's turned retry): where the upright pass finds no

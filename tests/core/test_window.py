@@ -1,0 +1,140 @@
+"""A frame wider than 4:3 is read on a 4:3 window around the person followed (core/window.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from custom_components.fall_detection.core.detector import BURST_FPS, DetectorConfig, RateConfig
+from custom_components.fall_detection.core.engine import PoseEngine
+from custom_components.fall_detection.core.geometry import spine
+from custom_components.fall_detection.core.people import (
+    DEFAULT_PEOPLE,
+    PeopleConfig,
+    estimate_people,
+)
+from custom_components.fall_detection.core.pipeline import FramePipeline
+from custom_components.fall_detection.core.preprocess import Decoded, open_image
+from custom_components.fall_detection.core.types import Box, Person
+from custom_components.fall_detection.core.video import frames, on_grey, replay_video
+from custom_components.fall_detection.core.window import cut, window_around
+from tests.paths import FIXTURES, require
+
+EngineFactory = Callable[[str], PoseEngine]
+LIGHTNING = "movenet_lightning_int8"
+THRESHOLD = DetectorConfig().keypoint_threshold
+FOUR_THIRDS = 4 / 3
+# GMDCSA: a real 16:9 camera (1280 x 720), someone walking about the room
+WIDE_CLIP = FIXTURES / "clips" / "Subject1_adl_10.mp4"
+# Le2i, ceiling corner (320 x 240): sits, then falls onto a mat
+COFFEE_14 = FIXTURES / "benchmark" / "le2i" / "Coffee_room_01_video_14.mp4"
+COFFEE_14_LABEL = (2.04, 3.0)  # the dataset's fall start and end (sequences.csv)
+UR_FALL_01 = FIXTURES / "benchmark" / "urfd" / "fall-01-cam0-rgb.mp4"
+
+
+def test_the_window_is_four_thirds_of_the_height_around_the_person() -> None:
+    """Centred on the person's box, kept within the frame; none for frames 4:3 or narrower."""
+    size = (1280, 720)
+    middle = window_around(size, Box(600, 100, 680, 600), FOUR_THIRDS)
+    assert middle == Box(160.0, 0.0, 1120.0, 720.0)
+    assert window_around(size, Box(0, 100, 40, 600), FOUR_THIRDS) == Box(0.0, 0.0, 960.0, 720.0)
+    assert window_around(size, Box(1250, 100, 1300, 600), FOUR_THIRDS) == Box(
+        320.0, 0.0, 1280.0, 720.0
+    )
+    assert window_around((640, 480), Box(300, 100, 340, 400), FOUR_THIRDS) is None  # 4:3
+    assert window_around((660, 480), Box(300, 100, 340, 400), FOUR_THIRDS) is None  # a sliver
+    assert window_around((480, 640), Box(200, 100, 240, 400), FOUR_THIRDS) is None  # portrait
+    assert window_around(size, Box(600, 100, 680, 600), 0.0) is None  # switched off
+    assert window_around((1280, 0), Box(600, 0, 680, 0), FOUR_THIRDS) is None  # degenerate
+
+
+def test_cut_keeps_the_frames_pixels_and_scale() -> None:
+    """A window cut from a frame decoded at half size still reports frame pixels."""
+    pixels = np.arange(36 * 64 * 3, dtype=np.uint8).reshape(36, 64, 3)
+    decoded = open_image(pixels)
+    view, scale = cut(decoded, Box(16.0, 0.0, 64.0, 36.0))
+    assert view.source_size == (48, 36)
+    assert scale == pytest.approx(1.0)
+    assert np.array_equal(np.asarray(view.image), pixels[:, 16:64])
+    half = Decoded(decoded.image.resize((32, 18)), (64, 36))  # decoded at reduced size
+    view, scale = cut(half, Box(16.0, 0.0, 64.0, 36.0))
+    assert view.source_size == (48, 36)
+    assert view.image.size == (24, 18)
+
+
+def _first_person(engine: PoseEngine, decoded: Decoded) -> Person:
+    result = estimate_people(engine, decoded, (), THRESHOLD)
+    return max(result.people, key=lambda p: spine(p, THRESHOLD).score)
+
+
+def test_a_real_wide_frame_is_read_around_the_person(engine_factory: EngineFactory) -> None:
+    """On a real 16:9 camera the person followed is read in a 4:3 window, and found there."""
+    engine = engine_factory(LIGHTNING)
+    stills = [image for t, image in frames(require(WIDE_CLIP), 1.0) if round(t) in (2, 3)]
+    first, second = (open_image(image) for image in stills)
+    assert second.source_size == (1280, 720)
+    person = _first_person(engine, first)
+    followed = estimate_people(
+        engine, second, (person.box,), THRESHOLD, sizes=(person.box.longer_side,)
+    )
+    (window,) = followed.crops
+    assert window.width == pytest.approx(960.0)
+    assert window.height == pytest.approx(720.0)
+    found = max(followed.people, key=lambda p: spine(p, THRESHOLD).score)
+    assert spine(found, THRESHOLD).score >= THRESHOLD
+    centre = (found.box.xmin + found.box.xmax) / 2
+    assert window.xmin <= centre <= window.xmax
+    whole = estimate_people(
+        engine,
+        second,
+        (person.box,),
+        THRESHOLD,
+        PeopleConfig(window_aspect=0.0),
+        sizes=(person.box.longer_side,),
+    )
+    assert whole.crops == ()  # switched off: the whole frame, as before
+    same = max(whole.people, key=lambda p: spine(p, THRESHOLD).score)
+    assert found.box.iou(same.box) > 0.5  # the same person, read in the window
+
+
+def test_no_window_on_a_four_thirds_frame(engine_factory: EngineFactory) -> None:
+    """A 4:3 camera is read on its whole frame, as before."""
+    engine = engine_factory(LIGHTNING)
+    stills = [image for t, image in frames(require(UR_FALL_01), 1.0) if round(t) in (1, 2)]
+    first, second = (open_image(image) for image in stills)
+    person = _first_person(engine, first)
+    followed = estimate_people(
+        engine, second, (person.box,), THRESHOLD, sizes=(person.box.longer_side,)
+    )
+    assert followed.crops == ()
+    assert followed.people
+
+
+def _sixteen_by_nine(image: np.ndarray) -> np.ndarray:
+    height, width = image.shape[:2]
+    return on_grey(image, round(height * 16 / 9), height, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("people", "caught"), [(DEFAULT_PEOPLE, True), (PeopleConfig(window_aspect=0.0), False)]
+)
+def test_a_fall_in_a_wide_frame_is_caught_in_the_window(
+    engine_factory: EngineFactory, checker: PoseEngine, people: PeopleConfig, caught: bool
+) -> None:
+    """Le2i Coffee_room_01_video_14 framed 16:9: the faller on the mat is read lying only at
+    the size a 4:3 camera shows them (the whole 16:9 frame reads them upright for 4 s)."""
+    rate = RateConfig(base_fps=1.0, burst_fps=BURST_FPS)
+    pipeline = FramePipeline(engine_factory(LIGHTNING), rate=rate, people=people, checker=checker)
+    alerts: list[float] = []
+
+    def analyse(t: float, frame: np.ndarray) -> float:
+        result = pipeline.process(_sixteen_by_nine(frame), t)
+        alerts.extend(e.timestamp for e in result.events if e.is_alert)
+        return result.next_interval
+
+    replay_video(require(COFFEE_14), analyse, 25.0)
+    start, end = COFFEE_14_LABEL
+    assert any(start - 0.5 <= t <= end + 5.0 for t in alerts) is caught
+    assert all(start - 0.5 <= t for t in alerts)  # nothing before the fall
