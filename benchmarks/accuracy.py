@@ -22,7 +22,10 @@ snapshots to the integration (decoded at reduced size, as there), instead of the
 decoded pixels.
 --widescreen places each frame at the left of a grey frame as high and 16:9 wide: the room as a
 16:9 camera with the same vertical view would show it (most cameras are 16:9; the benchmark's
-clips are 4:3), everyone smaller in the model's square input.
+clips are 4:3), everyone smaller in the model's square input. With --widescreen-room the sides
+show the room instead of grey (the clip's median frame, the person gone, mirrored at its edge):
+real pixels, as a wider camera sends them, for the pose stage's 4:3 window around a person
+(core/window.py), which a band of flat grey inside it misleads.
 --grey hands each frame over in shades of grey (the Rec. 601 luma in all three channels), as a
 camera in infrared night mode sends it: the pose model was trained on colour photographs.
 --phase S holds the second analysed frame back by S seconds (0 to 1 / --fps), which shifts
@@ -32,7 +35,8 @@ one phase alone flatters or harms a detector by luck (see README.md, "phases").
 
 Usage: .venv/bin/python benchmarks/accuracy.py DATASET_DIR [--model NAME] [--fps N]
        [--no-bursts] [--cost] [--split all|tune|report] [--alerts-json FILE] [--pairs DIR]
-       [--baseline] [--warm-floor] [--wider K] [--widescreen] [--jpeg Q] [--grey] [--phase S]
+       [--baseline] [--warm-floor] [--wider K] [--widescreen] [--widescreen-room] [--jpeg Q]
+       [--grey] [--phase S]
 """
 
 from __future__ import annotations
@@ -179,6 +183,7 @@ def main() -> None:
     wider += f", JPEG stills of quality {args.jpeg}" if args.jpeg else ""
     wider += ", in grey" if args.grey else ""
     wider += f", in a 16:9 frame at the {args.widescreen}" if args.widescreen else ""
+    wider += ", its sides the room" if args.widescreen and args.widescreen_room else ""
     wider += f", phase {args.phase:g} s" if args.phase else ""
     wider += f", checker {checker.spec.name}" if checker else ", no checker"
     print(f"{detector}, model {spec.name}, {args.fps:g} fps{bursts}, dataset {args.dataset}{wider}")
@@ -196,6 +201,7 @@ def main() -> None:
             jpeg=args.jpeg,
             grey=args.grey,
             widescreen=args.widescreen,
+            widescreen_room=args.widescreen_room,
             phase=args.phase,
             checker=checker,
         )

@@ -17,14 +17,16 @@ sends it (``accuracy.py --grey``).
 camera with K times the resolution and field of view, every person K times smaller.
 
 ``--widescreen`` places every frame at the left of a grey 16:9 frame as high
-(``accuracy.py --widescreen``): a 16:9 camera with the same vertical view.
+(``accuracy.py --widescreen``): a 16:9 camera with the same vertical view;
+``--widescreen-room`` fills its sides with the room instead of grey.
 
 ``--jpeg Q`` hands every frame over as a JPEG still of quality Q (``accuracy.py --jpeg``),
 as a camera entity serves snapshots: the same clips with the compression's small changes to
 every pixel, another draw of luck that no rule was tuned on (see README.md, session 11).
 
 Usage: .venv/bin/python benchmarks/phases.py DATASET_DIR [--phases 4] [--model NAME]
-       [--jpeg Q] [--grey] [--wider K] [--widescreen] [--alerts-json FILE]
+       [--jpeg Q] [--grey] [--wider K] [--widescreen] [--widescreen-room]
+       [--alerts-json FILE]
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ def main() -> None:
     stills += ", in grey" if args.grey else ""
     stills += f", shown {args.wider:g} x smaller" if args.wider > 1 else ""
     stills += f", in a 16:9 frame at the {args.widescreen}" if args.widescreen else ""
+    stills += ", its sides the room" if args.widescreen and args.widescreen_room else ""
     stills += f", checker {checker.spec.name}" if checker else ", no checker"
     print(f"fall detector, model {spec.name}, defaults, {stills}, dataset {args.dataset}")
     print(f"{'phase':>7}  " + "  ".join(f"{split + ': falls, false':>22}" for split in splits))
@@ -114,6 +117,7 @@ def main() -> None:
                 video_fps,
                 wider=args.wider,
                 widescreen=args.widescreen,
+                widescreen_room=args.widescreen_room,
                 jpeg=args.jpeg,
                 grey=args.grey,
                 phase=phase,

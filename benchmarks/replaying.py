@@ -67,16 +67,40 @@ PLACES: Final = {"left": 0.0, "centre": 0.5, "right": 1.0}
 """Where ``--widescreen`` puts the frame across the grey 16:9 one."""
 
 
-def widescreen_frame(image: np.ndarray, place: str = "left") -> np.ndarray:
-    """``image`` in a grey frame as high and 16:9 wide, at ``place`` (``--widescreen``).
+def widescreen_frame(
+    image: np.ndarray, place: str = "left", room: np.ndarray | None = None
+) -> np.ndarray:
+    """``image`` in a frame as high and 16:9 wide, at ``place`` (``--widescreen``).
 
     A 16:9 camera with the same vertical view shows the room at the same pixels, with more
-    to either side (here grey): the model's input, which is square, then holds everyone
-    smaller than in the 4:3 frame (0.45 instead of 0.6 of their pixels for a 320 x 240 clip).
+    to either side: the model's input, which is square, then holds everyone smaller than in
+    the 4:3 frame (0.45 instead of 0.6 of their pixels for a 320 x 240 clip). The more is grey,
+    or with ``room`` (``room_background``, as big as ``image``; ``--widescreen-room``) the
+    room itself without the person, mirrored at the clip's edge: real pixels, as a wider
+    camera would show, rather than a flat grey a model never sees in a real room.
     """
     height, width = image.shape[:2]
     wide = max(width, round(height * 16 / 9))
-    return on_grey(image, wide, height, round((wide - width) * PLACES[place]), 0)
+    left = round((wide - width) * PLACES[place])
+    framed = on_grey(image, wide, height, left, 0)
+    if room is not None and wide > width:
+        right = wide - width - left
+        if left:
+            framed[:, :left] = room[:, :left][:, ::-1]
+        if right:
+            framed[:, left + width :] = room[:, width - right :][:, ::-1]
+    return framed
+
+
+def room_background(path: Path) -> np.ndarray | None:
+    """The clip's room without the person: the median of its frames, two a second.
+
+    None for a folder of stills. Someone who stays in one place most of the clip stays in it.
+    """
+    if path.is_dir():
+        return None
+    stack = np.stack([image for _, image in frames(path, 2.0)])
+    return np.median(stack, axis=0).astype(np.uint8)
 
 
 def add_camera_arguments(parser: argparse.ArgumentParser) -> None:
@@ -94,6 +118,11 @@ def add_camera_arguments(parser: argparse.ArgumentParser) -> None:
         const="left",
         choices=list(PLACES),
         help="place every frame in a grey 16:9 frame as high, at the left unless told",
+    )
+    parser.add_argument(
+        "--widescreen-room",
+        action="store_true",
+        help="fill the 16:9 frame's sides with the room (its median frame, mirrored), not grey",
     )
     parser.add_argument(
         "--jpeg",
@@ -120,11 +149,13 @@ def as_camera(
     *,
     grey: bool = False,
     widescreen: str | None = None,
+    room: np.ndarray | None = None,
 ) -> np.ndarray | bytes:
     """A frame as the replay hands it over: ``wider``, ``jpeg`` quality, in ``grey``.
 
     ``wider``: ``core.video.widen``; ``grey``: a night camera's shades of grey;
-    ``widescreen``: ``widescreen_frame`` at that place (None: as it is).
+    ``widescreen``: ``widescreen_frame`` at that place (None: as it is), its sides filled
+    with ``room`` (``room_background``) when given, else grey.
     """
     if wider <= 1 and not grey and not widescreen and (jpeg is None or isinstance(image, bytes)):
         return image
@@ -132,7 +163,7 @@ def as_camera(
         image = np.asarray(Image.open(io.BytesIO(image)).convert("RGB"))
     image = widen(image, wider)
     if widescreen:
-        image = widescreen_frame(image, widescreen)
+        image = widescreen_frame(image, widescreen, None if room is None else widen(room, wider))
     if grey:
         luma = np.asarray(Image.fromarray(np.ascontiguousarray(image)).convert("L"))
         image = np.repeat(luma[..., None], 3, axis=2)
@@ -175,13 +206,15 @@ def replay(
     jpeg: int | None = None,
     grey: bool = False,
     widescreen: str | None = None,
+    widescreen_room: bool = False,
     phase: float = 0.0,
     checker: PoseEngine | None = None,
 ) -> Replay:
     """Alerts of one clip (of the Ambianic baseline on the biggest person with --baseline).
 
     ``floor``: the camera's floor as learned before the clip (``--warm-floor``); ``wider``,
-    ``jpeg``, ``grey`` and ``widescreen``: how each frame is handed over (``as_camera``);
+    ``jpeg``, ``grey`` and ``widescreen``: how each frame is handed over (``as_camera``;
+    ``widescreen_room``: the 16:9 frame's sides show the room, ``room_background``);
     ``phase``: the second frame held back by that many seconds (``core.video.replay_frames``);
     ``checker``: the model that reads a person again before a fall is raised (``checker_of``).
     """
@@ -189,9 +222,10 @@ def replay(
     pipeline = FramePipeline(engine, config, rate=rate, floor=floor, checker=checker)
     heuristic = AmbianicHeuristic()
     out = Replay()
+    room = room_background(path) if widescreen and widescreen_room else None
 
     def analyse(t: float, image: object) -> float:
-        image = as_camera(image, wider, jpeg, grey=grey, widescreen=widescreen)  # type: ignore[arg-type]
+        image = as_camera(image, wider, jpeg, grey=grey, widescreen=widescreen, room=room)  # type: ignore[arg-type]
         start = time.process_time()
         if baseline:
             people = pipeline.estimate(image).people  # type: ignore[arg-type]
