@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 from custom_components.fall_detection.const import DEFAULT_BURSTS, DEFAULT_FPS
 from custom_components.fall_detection.core.detector import BURST_FPS, RateConfig
+from custom_components.fall_detection.core.people import DEFAULT_PEOPLE, PeopleConfig
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.video import camera_still, replay_video
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     import numpy as np
@@ -44,6 +46,8 @@ def replay_clip(
     look_around: bool = True,
     jpeg: int | None = None,
     checker: PoseEngine | None = None,
+    people: PeopleConfig | None = DEFAULT_PEOPLE,
+    framing: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> Replayed:
     """Replay ``clip`` through a fresh pipeline at ``rate`` (the integration's defaults).
 
@@ -52,7 +56,9 @@ def replay_clip(
     reading before a fall is raised (on by default, as in the integration); ``look_around``:
     its reading of the frame cut around where the person was (on by default too); ``jpeg``:
     each frame handed over as a JPEG still of that quality, as a camera entity serves it;
-    ``checker``: the model that makes the second readings (``FramePipeline``).
+    ``checker``: the model that makes the second readings (``FramePipeline``); ``people``: the
+    pose stage's settings (``FramePipeline``); ``framing``: applied to each frame first (another
+    camera's framing of the same view, e.g. a 16:9 frame around the clip).
     """
     pipeline = FramePipeline(
         engine,
@@ -60,10 +66,13 @@ def replay_clip(
         second_opinion=second_opinion,
         look_around=look_around,
         checker=checker,
+        people=people,
     )
     out = Replayed()
 
     def analyse(t: float, image: np.ndarray) -> float:
+        if framing is not None:
+            image = framing(image)
         result = pipeline.process(image if jpeg is None else camera_still(image, jpeg), t)
         out.alerts.extend(e for e in result.events if e.is_alert)
         out.track_ids.update(track_id for track_id, _ in pipeline.detector.last_tracks)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from custom_components.fall_detection.core.detector import BURST_FPS, DetectorConfig, RateConfig
+from custom_components.fall_detection.core.detector import DetectorConfig
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.geometry import spine
 from custom_components.fall_detection.core.people import (
@@ -15,11 +15,11 @@ from custom_components.fall_detection.core.people import (
     PeopleConfig,
     estimate_people,
 )
-from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.preprocess import Decoded, open_image
 from custom_components.fall_detection.core.types import Box, Person
-from custom_components.fall_detection.core.video import frames, on_grey, replay_video
+from custom_components.fall_detection.core.video import frames, on_grey
 from custom_components.fall_detection.core.window import cut, window_around
+from tests.core.replay import replay_clip
 from tests.paths import FIXTURES, require
 
 EngineFactory = Callable[[str], PoseEngine]
@@ -123,18 +123,20 @@ def _sixteen_by_nine(image: np.ndarray) -> np.ndarray:
 def test_a_fall_in_a_wide_frame_is_caught_in_the_window(
     engine_factory: EngineFactory, checker: PoseEngine, people: PeopleConfig, caught: bool
 ) -> None:
-    """Le2i Coffee_room_01_video_14 framed 16:9: the faller on the mat is read lying only at
-    the size a 4:3 camera shows them (the whole 16:9 frame reads them upright for 4 s)."""
-    rate = RateConfig(base_fps=1.0, burst_fps=BURST_FPS)
-    pipeline = FramePipeline(engine_factory(LIGHTNING), rate=rate, people=people, checker=checker)
-    alerts: list[float] = []
+    """Le2i Coffee_room_01_video_14 framed 16:9: caught only in the window.
 
-    def analyse(t: float, frame: np.ndarray) -> float:
-        result = pipeline.process(_sixteen_by_nine(frame), t)
-        alerts.extend(e.timestamp for e in result.events if e.is_alert)
-        return result.next_interval
-
-    replay_video(require(COFFEE_14), analyse, 25.0)
+    The faller on the mat is read lying only at the size a 4:3 camera shows them; the whole
+    16:9 frame reads them upright for 4 s.
+    """
+    replayed = replay_clip(
+        engine_factory(LIGHTNING),
+        require(COFFEE_14),
+        25.0,
+        checker=checker,
+        people=people,
+        framing=_sixteen_by_nine,
+    )
+    alerts = [e.timestamp for e in replayed.alerts]
     start, end = COFFEE_14_LABEL
     assert any(start - 0.5 <= t <= end + 5.0 for t in alerts) is caught
     assert all(start - 0.5 <= t for t in alerts)  # nothing before the fall
