@@ -24,8 +24,8 @@ decoded pixels.
 16:9 camera with the same vertical view would show it (most cameras are 16:9; the benchmark's
 clips are 4:3), everyone smaller in the model's square input. With --widescreen-room the sides
 show the room instead of grey (the clip's median frame, the person gone, mirrored at its edge):
-real pixels, as a wider camera sends them, for the pose stage's 4:3 window around a person
-(core/window.py), which a band of flat grey inside it misleads.
+real pixels, as a wider camera sends them, rather than a flat grey band inside the pose stage's
+4:3 window around a person (core/window.py).
 --grey hands each frame over in shades of grey (the Rec. 601 luma in all three channels), as a
 camera in infrared night mode sends it: the pose model was trained on colour photographs.
 --phase S holds the second analysed frame back by S seconds (0 to 1 / --fps), which shifts
