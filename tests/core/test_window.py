@@ -112,6 +112,29 @@ def test_no_window_on_a_four_thirds_frame(engine_factory: EngineFactory) -> None
     assert followed.people
 
 
+def test_someone_who_left_the_window_is_found_on_the_whole_frame(
+    engine_factory: EngineFactory,
+) -> None:
+    """The window finds no torso where the person was: the whole frame finds them elsewhere.
+
+    A real 4:3 frame at the left of a frame twice as wide; the box followed at the far right
+    (the person moved out of the window between two frames).
+    """
+    engine = engine_factory(LIGHTNING)
+    (still,) = [image for t, image in frames(require(UR_FALL_01), 1.0) if round(t) == 3]
+    height, width = still.shape[:2]
+    wide = open_image(on_grey(still, 2 * width, height, 0, 0))
+    person = _first_person(engine, open_image(still))
+    far = Box(1.9 * width, 100.0, 2.0 * width, 200.0)
+    result = estimate_people(engine, wide, (far,), THRESHOLD)
+    window = window_around(wide.source_size, far, FOUR_THIRDS)
+    assert window is not None
+    assert window.xmin > person.box.xmax  # the person is outside the window
+    assert result.crops == ()  # read on the whole frame
+    found = max(result.people, key=lambda p: spine(p, THRESHOLD).score)
+    assert found.box.iou(person.box) > 0.5
+
+
 def _sixteen_by_nine(image: np.ndarray) -> np.ndarray:
     height, width = image.shape[:2]
     return on_grey(image, round(height * 16 / 9), height, 0, 0)
