@@ -58,7 +58,7 @@ whole-frame pass. A *small* one gets a crop instead (``zoom_square``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from .engine import Prepared
@@ -228,36 +228,19 @@ def _window_or_whole(
 ) -> PoseResult:
     """The frame read on the window around the person followed, or whole.
 
-    The window (``window``) when the frame is wider than ``window_aspect``; ``around``: the
-    person's last box (None: the whole frame). When the window finds no torso, the whole frame
-    is read for someone who left it: only people found outside the window count. Inside it
-    the window's reading stands, and what the whole frame finds there instead is a guess strung
-    across the room (traced on Le2i Home_02_video_34 without the checker: an alert 3 s before
-    the fall; benchmarks/README.md, session 24).
+    The window (``window``) when the frame is wider than ``window_aspect`` and a torso is
+    found there; ``around``: the person's last box (None: the whole frame).
     """
     window = (
         None if around is None else window_around(decoded.source_size, around, cfg.window_aspect)
     )
-    if window is None:
-        return estimate_upright_or_rotated(
-            engine, decoded, min_score, min_score, max_turned_torso=MAX_TURNED_TORSO
-        )
-    inside = estimate_in_window(engine, decoded, window, min_score)
-    if any(spine(p, min_score).score >= min_score for p in inside.people):
-        return inside
-    whole = estimate_upright_or_rotated(
+    if window is not None:
+        inside = estimate_in_window(engine, decoded, window, min_score)
+        if any(spine(p, min_score).score >= min_score for p in inside.people):
+            return inside
+    return estimate_upright_or_rotated(
         engine, decoded, min_score, min_score, max_turned_torso=MAX_TURNED_TORSO
     )
-    left = tuple(p for p in whole.people if not _centred_in(p.box, window))
-    return replace(
-        whole, people=left, turned=tuple(b for b in whole.turned if not _centred_in(b, window))
-    )
-
-
-def _centred_in(box: Box, window: Box) -> bool:
-    """Whether ``box``'s centre lies in ``window``."""
-    cx, cy = (box.xmin + box.xmax) / 2, (box.ymin + box.ymax) / 2
-    return window.xmin <= cx <= window.xmax and window.ymin <= cy <= window.ymax
 
 
 def near(box: Box, other: Box, reach: float) -> bool:
