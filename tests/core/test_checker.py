@@ -6,7 +6,6 @@ first model's mirrored ones; when it sees the fall too, a burst raises it at onc
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -20,11 +19,10 @@ from custom_components.fall_detection.core.mirror import checked_reading
 from custom_components.fall_detection.core.preprocess import open_image
 from custom_components.fall_detection.core.resolve import ModelResolver
 from custom_components.fall_detection.core.video import frames
+from tests.core.models import LIGHTNING, EngineFactory
 from tests.core.replay import replay_clip
 from tests.paths import FIXTURES, MODELS, require
 
-EngineFactory = Callable[[str], PoseEngine]
-LIGHTNING = "movenet_lightning_int8"
 CONFIG = DetectorConfig()
 
 

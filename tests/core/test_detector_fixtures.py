@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +16,9 @@ from custom_components.fall_detection.core.evaluation import Labelled, Score, sc
 from custom_components.fall_detection.core.pairs import run_pairs
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.video import frames
+from tests.core.models import EngineFactory
 from tests.paths import FIXTURES, NEGATIVES, PAIRS, require
 
-EngineFactory = Callable[[str], PoseEngine]
 CLIPS = FIXTURES / "clips"
 DEFAULT = "movenet_lightning_int8"
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
 from custom_components.fall_detection.core.catalog import Catalog, load_catalog
-from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.types import Person
+from tests.core.models import EngineFactory
 from tests.paths import NEGATIVES, PAIRS, require
 
-EngineFactory = Callable[[str], PoseEngine]
 CPU_MODELS = [m.name for m in load_catalog().cpu_models()]
 MOVENET_MODELS = [m for m in CPU_MODELS if m.startswith("movenet")]
 

@@ -9,20 +9,16 @@ models/README.md for the measured values.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pytest
 
-from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.golden import match, read_reference
+from tests.core.models import EngineFactory
 from tests.paths import REFERENCE, require
 
 LIGHTNING_REF = "movenet_single_pose_lightning_ptq_reference.csv"
 THUNDER_REF = "movenet_single_pose_thunder_ptq_reference.csv"
 POSENET_REF = "posenet_mobilenet_v1_075_481_641_16_quant_decoder_reference.csv"
-
-EngineFactory = Callable[[str], PoseEngine]
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ walking in the other clips of the same view (never from labels).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +25,10 @@ from custom_components.fall_detection.core.detector.floor import COLUMNS, MIN_SA
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.video import frames
+from tests.core.models import EngineFactory
 from tests.core.synthetic import body
 from tests.paths import FIXTURES, require
 
-EngineFactory = Callable[[str], PoseEngine]
 BENCHMARK = FIXTURES / "benchmark"
 DEFAULT = "movenet_lightning_int8"
 SIZE = (640, 480)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,10 +26,9 @@ from custom_components.fall_detection.core.learning.learner import (
     retrain,
 )
 from custom_components.fall_detection.core.pipeline import FramePipeline
+from tests.core.models import EngineFactory
 from tests.core.synthetic import body
 from tests.paths import PAIRS, require
-
-EngineFactory = Callable[[str], PoseEngine]
 
 
 def _sequence(engine: PoseEngine, names: list[str]) -> list[tuple[float, np.ndarray]]:

@@ -27,18 +27,16 @@ from custom_components.fall_detection.core.detector.second import (
     measured,
     stands,
 )
-from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.geometry import spine
 from custom_components.fall_detection.core.mirror import MIRRORED, mirrored_reading
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.types import KEYPOINT_NAMES, Box, Person
 from custom_components.fall_detection.core.video import frames, widen
+from tests.core.models import LIGHTNING, EngineFactory
 from tests.core.replay import replay_clip
 from tests.core.synthetic import body
 from tests.paths import FIXTURES, require
 
-EngineFactory = Callable[[str], PoseEngine]
-LIGHTNING = "movenet_lightning_int8"
 CONFIG = DetectorConfig()
 
 

@@ -8,8 +8,6 @@ went to the floor (``on_the_floor``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from custom_components.fall_detection.core.detector import DetectorConfig
@@ -22,12 +20,11 @@ from custom_components.fall_detection.core.detector.features import (
     on_the_floor,
 )
 from custom_components.fall_detection.core.engine import PoseEngine
+from tests.core.models import LIGHTNING, EngineFactory
 from tests.core.replay import replay_clip
 from tests.core.synthetic import body
 from tests.paths import FIXTURES, require
 
-EngineFactory = Callable[[str], PoseEngine]
-LIGHTNING = "movenet_lightning_int8"
 CONFIG = DetectorConfig()
 THRESHOLD = CONFIG.keypoint_threshold
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -27,10 +26,9 @@ from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.preprocess import Decoded
 from custom_components.fall_detection.core.types import Box, PoseResult
 from custom_components.fall_detection.core.video import replay_frames, video_frames
+from tests.core.models import LIGHTNING, EngineFactory
 from tests.paths import FIXTURES, PAIRS, REFERENCE, require
 
-EngineFactory = Callable[[str], PoseEngine]
-LIGHTNING = "movenet_lightning_int8"
 POSENET_REF = "posenet_mobilenet_v1_075_481_641_16_quant_decoder_reference.csv"
 NEGATIVES = FIXTURES / "negatives"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,7 @@ from custom_components.fall_detection.core.catalog import Catalog, load_catalog
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.errors import ModelError
 from custom_components.fall_detection.core.golden import match, read_reference
+from tests.core.models import EngineFactory
 from tests.paths import MODELS, PAIRS, REFERENCE, require
 
 CPU_MODELS = [m.name for m in load_catalog().cpu_models()]
@@ -22,7 +22,6 @@ IMAGES = [
     REFERENCE / "posenet_test_image.bmp",
     *sorted((PAIRS / "images").glob("*") if (PAIRS / "images").exists() else []),
 ]
-EngineFactory = Callable[[str], PoseEngine]
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from custom_components.fall_detection.core.detector import (
@@ -11,13 +9,12 @@ from custom_components.fall_detection.core.detector import (
     FallDetector,
     RateConfig,
 )
-from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.video import replay_frames
+from tests.core.models import EngineFactory
 from tests.core.replay import replay_clip
 from tests.core.synthetic import body
 from tests.paths import FIXTURES, require
 
-EngineFactory = Callable[[str], PoseEngine]
 BURSTS = RateConfig(base_fps=1.0, burst_fps=BURST_FPS, burst_seconds=1.0)
 
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.pipeline import FramePipeline
+from tests.core.models import EngineFactory
 from tests.paths import PAIRS, require
-
-EngineFactory = Callable[[str], PoseEngine]
 
 
 def _frame(name: str) -> bytes:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.geometry import spine
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.rotation import (
@@ -15,9 +12,9 @@ from custom_components.fall_detection.core.rotation import (
 )
 from custom_components.fall_detection.core.types import Person
 from custom_components.fall_detection.core.video import video_frames
+from tests.core.models import EngineFactory
 from tests.paths import FIXTURES, require
 
-EngineFactory = Callable[[str], PoseEngine]
 THRESHOLD = 0.11
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from custom_components.fall_detection.core.detector import (
@@ -17,15 +15,13 @@ from custom_components.fall_detection.core.detector import FallEventType as Kind
 from custom_components.fall_detection.core.detector.features import Observation
 from custom_components.fall_detection.core.detector.lowering import seated
 from custom_components.fall_detection.core.detector.rules import legs_standing
-from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.types import Person
 from custom_components.fall_detection.core.video import frames
+from tests.core.models import EngineFactory
 from tests.core.replay import replay_clip
 from tests.core.synthetic import bent_over, body, sitting
 from tests.paths import FIXTURES, require
-
-EngineFactory = Callable[[str], PoseEngine]
 
 
 def test_turned_and_stayed_lying_without_hip_drop_is_a_fall() -> None:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 from PIL import Image
 
 from custom_components.fall_detection.core.detector import RateConfig
-from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.people import DEFAULT_PEOPLE
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.stills import WIDTH, FrameMemory
 from custom_components.fall_detection.core.types import Box
 from custom_components.fall_detection.core.video import frames
+from tests.core.models import LIGHTNING, EngineFactory
 from tests.paths import FIXTURES, require
 
-EngineFactory = Callable[[str], PoseEngine]
-LIGHTNING = "movenet_lightning_int8"
 URFD = FIXTURES / "benchmark" / "urfd"
 
 

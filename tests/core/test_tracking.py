@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from custom_components.fall_detection.core.detector.tracking import Tracker, affinity
-from custom_components.fall_detection.core.engine import PoseEngine
+from tests.core.models import EngineFactory
 from tests.core.replay import replay_clip
 from tests.core.synthetic import body
 from tests.paths import FIXTURES, require
-
-EngineFactory = Callable[[str], PoseEngine]
 
 
 def test_a_person_unseen_for_longer_may_have_moved_further() -> None:

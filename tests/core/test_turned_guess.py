@@ -9,8 +9,6 @@ reading's descent is raised only if the checker model finds someone there
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from custom_components.fall_detection.core.detector import DetectorConfig
@@ -18,11 +16,10 @@ from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.mirror import checked_reading
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.video import frames
+from tests.core.models import LIGHTNING, EngineFactory
 from tests.core.replay import replay_clip
 from tests.paths import FIXTURES, require
 
-EngineFactory = Callable[[str], PoseEngine]
-LIGHTNING = "movenet_lightning_int8"
 CONFIG = DetectorConfig()
 THRESHOLD = CONFIG.keypoint_threshold
 

@@ -8,7 +8,6 @@ nobody in it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,12 +22,11 @@ from custom_components.fall_detection.core.preprocess import Decoded, open_image
 from custom_components.fall_detection.core.types import Box, PoseResult
 from custom_components.fall_detection.core.vanished import FOUND_TILT, found_lying
 from custom_components.fall_detection.core.video import frames
+from tests.core.models import LIGHTNING, EngineFactory
 from tests.core.replay import DEFAULT_RATE, replay_clip
 from tests.core.synthetic import body, sitting
 from tests.paths import FIXTURES, require
 
-EngineFactory = Callable[[str], PoseEngine]
-LIGHTNING = "movenet_lightning_int8"
 THRESHOLD = 0.11
 FALL_17 = FIXTURES / "benchmark" / "urfd" / "fall-17-cam0-rgb.mp4"
 

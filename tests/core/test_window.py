@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pytest
 
@@ -19,11 +17,10 @@ from custom_components.fall_detection.core.preprocess import Decoded, open_image
 from custom_components.fall_detection.core.types import Box, Person
 from custom_components.fall_detection.core.video import frames, on_grey
 from custom_components.fall_detection.core.window import cut, window_around
+from tests.core.models import LIGHTNING, EngineFactory
 from tests.core.replay import replay_clip
 from tests.paths import FIXTURES, require
 
-EngineFactory = Callable[[str], PoseEngine]
-LIGHTNING = "movenet_lightning_int8"
 THRESHOLD = DetectorConfig().keypoint_threshold
 FOUR_THIRDS = 4 / 3
 # GMDCSA: a real 16:9 camera (1280 x 720), someone walking about the room

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pytest
 
@@ -24,11 +22,10 @@ from custom_components.fall_detection.core.people import (
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.types import Box
 from custom_components.fall_detection.core.video import WIDER_GREY, replay_video, widen
+from tests.core.models import LIGHTNING, EngineFactory
 from tests.core.synthetic import body
 from tests.paths import FIXTURES, require
 
-EngineFactory = Callable[[str], PoseEngine]
-LIGHTNING = "movenet_lightning_int8"
 FALL_01 = FIXTURES / "benchmark" / "urfd" / "fall-01-cam0-rgb.mp4"
 FALL_01_LABEL = (2.73, 3.73)  # the dataset's fall start and end (sequences.csv)
 # Le2i: the faller comes in close to the ceiling camera, walks to the far side and falls there
