@@ -1,7 +1,7 @@
 """Second readings of a frame before a fall in it is raised (detector/second.py).
 
 The person mirrored (core/mirror.py) and the frame cut around where they were
-(core/people.py ``reading_around``).
+(core/crops.py ``reading_around``).
 """
 
 from __future__ import annotations

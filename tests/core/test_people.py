@@ -9,17 +9,19 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from custom_components.fall_detection.core.crops import (
+    MIN_CROP,
+    crop_around,
+    crop_square,
+    estimate_in_crop,
+)
 from custom_components.fall_detection.core.detector import BURST_FPS, DetectorConfig, RateConfig
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.geometry import spine
 from custom_components.fall_detection.core.golden import found_within, match, read_reference
 from custom_components.fall_detection.core.people import (
     DEFAULT_PEOPLE,
-    MIN_CROP,
     PeopleConfig,
-    crop_around,
-    crop_square,
-    estimate_in_crop,
     estimate_people,
 )
 from custom_components.fall_detection.core.pipeline import FramePipeline

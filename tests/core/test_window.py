@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from custom_components.fall_detection.core.crops import crop_square
 from custom_components.fall_detection.core.detector import DetectorConfig
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.geometry import spine
@@ -29,6 +32,7 @@ WIDE_CLIP = FIXTURES / "clips" / "Subject1_adl_10.mp4"
 COFFEE_14 = FIXTURES / "benchmark" / "le2i" / "Coffee_room_01_video_14.mp4"
 COFFEE_14_LABEL = (2.04, 3.0)  # the dataset's fall start and end (sequences.csv)
 UR_FALL_01 = FIXTURES / "benchmark" / "urfd" / "fall-01-cam0-rgb.mp4"
+UR_ADL_01 = FIXTURES / "benchmark" / "urfd" / "adl-01-cam0-rgb.mp4"  # walks in, crouches
 
 
 def test_the_window_is_four_thirds_of_the_height_around_the_person() -> None:
@@ -160,3 +164,61 @@ def test_a_fall_in_a_wide_frame_is_caught_in_the_window(
     start, end = COFFEE_14_LABEL
     assert any(start - 0.5 <= t <= end + 5.0 for t in alerts) is caught
     assert all(start - 0.5 <= t for t in alerts)  # nothing before the fall
+
+
+def _still(path: Path, second: int) -> np.ndarray:
+    (image,) = [image for t, image in frames(require(path), 1.0) if round(t) == second]
+    return image
+
+
+def test_two_people_side_by_side_are_each_read_in_their_window(
+    engine_factory: EngineFactory,
+) -> None:
+    """Two real 4:3 rooms side by side (8:3): each person is read in their own window.
+
+    Each person followed is read in the 4:3 window around them, as one person alone is, and
+    found there; with the window switched off, a square crop each, as before.
+    """
+    engine = engine_factory(LIGHTNING)
+    left, right = _still(UR_FALL_01, 1), _still(UR_ADL_01, 2)
+    width = left.shape[1]
+    wide = open_image(np.hstack([left, right]))
+    one = _first_person(engine, open_image(left)).box
+    two = _first_person(engine, open_image(right)).box
+    two = Box(two.xmin + width, two.ymin, two.xmax + width, two.ymax)
+    result = estimate_people(engine, wide, (one, two), THRESHOLD, discover=False)
+    assert result.crops == (
+        window_around(wide.source_size, one, FOUR_THIRDS),
+        window_around(wide.source_size, two, FOUR_THIRDS),
+    )
+    assert len(result.people) == 2
+    for person, followed in zip(result.people, (one, two), strict=True):
+        assert spine(person, THRESHOLD).score >= THRESHOLD
+        assert person.box.iou(followed) > 0.5
+    squares = estimate_people(
+        engine, wide, (one, two), THRESHOLD, PeopleConfig(window_aspect=0.0), discover=False
+    )
+    assert squares.crops == tuple(crop_square(wide.source_size, b, 1.6) for b in (one, two))
+
+
+def test_a_window_that_shows_nobody_there_falls_back_to_the_crop(
+    engine_factory: EngineFactory,
+) -> None:
+    """A window with nobody confident where the person was: the square crop is read instead.
+
+    Of two people followed, one box lies in an empty part of the wide frame (they left); the
+    crop around it finds nobody. The other is read in their window and found.
+    """
+    engine = engine_factory(LIGHTNING)
+    still = _still(UR_FALL_01, 3)
+    height, width = still.shape[:2]
+    wide = open_image(on_grey(still, 2 * width, height, 0, 0))
+    person = _first_person(engine, open_image(still)).box
+    gone = Box(1.8 * width, 100.0, 1.9 * width, 200.0)
+    result = estimate_people(engine, wide, (person, gone), THRESHOLD, discover=False)
+    assert result.crops == (
+        window_around(wide.source_size, person, FOUR_THIRDS),
+        crop_square(wide.source_size, gone, DEFAULT_PEOPLE.crop_grow),
+    )
+    (found,) = result.people
+    assert found.box.iou(person) > 0.5

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from custom_components.fall_detection.core.crops import MIN_CROP
 from custom_components.fall_detection.core.detector import (
     BURST_FPS,
     DetectorConfig,
@@ -15,7 +16,6 @@ from custom_components.fall_detection.core.detector import (
 from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.people import (
     DEFAULT_PEOPLE,
-    MIN_CROP,
     PeopleConfig,
     zoom_square,
 )

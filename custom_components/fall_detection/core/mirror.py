@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Final
 
 from PIL import Image
 
-from .people import crop_around
+from .crops import crop_around
 from .preprocess import Decoded
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
 from .types import KEYPOINT_NAMES, Box, Person

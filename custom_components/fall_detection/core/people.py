@@ -25,9 +25,19 @@ How it works, per frame (``estimate_people``):
   alarms instead of 15 (tune split 49/60 instead of 41/60, 8 instead of 7); the clips with
   one person alert as before.
 - Two or more tracked: each gets their own pass on a square crop around their last box
-  (``crop_grow`` times its longer side, so a fall of one body length stays inside), retried
-  turned by 90 degrees when no torso is confident; then the discovery pass with all of them
-  greyed out. Crops reaching past the frame's edge are padded black.
+  (``crop_grow`` times its longer side, so a fall of one body length stays inside; ``crops``),
+  retried turned by 90 degrees when no torso is confident; then the discovery pass with all of
+  them greyed out. Crops reaching past the frame's edge are padded black. In a frame wider
+  than ``window_aspect`` each is read on the 4:3 window around them instead, as one person
+  alone is (``window``): the rules were tuned on people read with a room around them, and a
+  tight crop changes which sitting and crouching frames look like falls. The crop is still
+  read for someone whose window shows nobody confident within that crop (they moved, or the
+  model followed the other person there) or only someone already found. On the 8:3
+  composites of ``benchmarks/two_people.py``: 60 of 82 falls with 22 false alarms -> 60 with
+  17 (tune split 45 -> 46 falls, 10 -> 8 false alarms); one person framed 16:9 over the four
+  phases of ``benchmarks/phases.py``: 279 of 328 falls, 48 -> 51 false alarms with the room
+  at the sides, 295 and 62 -> 295 and 62 with grey sides (``benchmarks/README.md``, session
+  25).
 
 The discovery pass runs at most once per ``discover_seconds`` (the caller decides: the frame
 pipeline asks for it once per second, so the 5 frames per second of a burst, spent on the
@@ -61,11 +71,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from .crops import MIN_CROP, centre_in, centred, crop_square, estimate_in_crop
 from .engine import Prepared
 from .geometry import spine
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
 from .types import Box, Person, PoseResult
-from .window import cut, estimate_in_window, to_source, window_around
+from .window import estimate_in_window, window_around
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -73,7 +84,6 @@ if TYPE_CHECKING:
     from .engine import PoseEngine
     from .preprocess import Decoded
 
-MIN_CROP: Final = 0.1  # a crop is at least this share of the frame's shorter side
 SAME_PERSON_IOU: Final = 0.3  # a discovered person overlapping a found one this much is them
 
 
@@ -107,18 +117,6 @@ class PeopleConfig:
 DEFAULT_PEOPLE: Final = PeopleConfig()
 
 
-def _centred(box: Box, side: float) -> Box:
-    """The square of ``side`` (frame pixels) centred on ``box``."""
-    x0 = (box.xmin + box.xmax) / 2 - side / 2
-    y0 = (box.ymin + box.ymax) / 2 - side / 2
-    return Box(x0, y0, x0 + side, y0 + side)
-
-
-def crop_square(size: tuple[int, int], box: Box, grow: float) -> Box:
-    """The square (frame pixels) centred on ``box``, ``grow`` times its longer side."""
-    return _centred(box, max(box.longer_side * grow, MIN_CROP * min(size), 1.0))
-
-
 def zoom_square(
     size: tuple[int, int], box: Box, upright: float | None, scale: float, cfg: PeopleConfig
 ) -> Box | None:
@@ -130,41 +128,7 @@ def zoom_square(
     """
     if upright is None or upright * scale >= cfg.zoom_below:
         return None
-    return _centred(box, max(box.longer_side, upright, MIN_CROP * min(size)) * cfg.zoom_grow)
-
-
-def crop_around(decoded: Decoded, square: Box) -> tuple[Decoded, float]:
-    """The frame cut to ``square`` (frame pixels, ``crop_square``) and its crop-to-frame scale.
-
-    Parts past the frame's edge are black (``window.cut``; any rectangle, such as a window).
-    """
-    return cut(decoded, square)
-
-
-def estimate_in_crop(
-    engine: PoseEngine, decoded: Decoded, square: Box, min_score: float
-) -> Person | None:
-    """The person with the most confident torso in the frame cut to ``square``, or None."""
-    crop, scale = crop_around(decoded, square)
-    result = estimate_upright_or_rotated(engine, crop, min_score, min_score)
-    score, best = max(
-        ((spine(p, min_score).score, p) for p in result.people),
-        key=lambda pair: pair[0],
-        default=(0.0, None),
-    )
-    if best is None or score < min_score:
-        return None
-    return to_source(best, square.xmin, square.ymin, scale)
-
-
-def reading_around(
-    engine: PoseEngine, decoded: Decoded, box: Box, grow: float, min_score: float
-) -> Person | None:
-    """Whoever the frame cut to a square ``grow`` times ``box`` around it shows (or None).
-
-    The detector's second look at where a person was (``detector.second``).
-    """
-    return estimate_in_crop(engine, decoded, crop_square(decoded.source_size, box, grow), min_score)
+    return centred(box, max(box.longer_side, upright, MIN_CROP * min(size)) * cfg.zoom_grow)
 
 
 def estimate_people(
@@ -188,15 +152,8 @@ def estimate_people(
     width, height = decoded.source_size
     crops: tuple[Box, ...] = ()
     turned: tuple[Box, ...] = ()  # found on the whole frame turned (``PoseResult.turned``)
-    if len(tracked) >= 2:  # noqa: PLR2004 - several people: a crop each
-        crops = tuple(crop_square((width, height), b, cfg.crop_grow) for b in tracked)
-        crops = crops[: cfg.max_people]
-        found: list[Person] = []
-        for square in crops:
-            person = estimate_in_crop(engine, decoded, square, min_score)
-            # Side by side, two crops can hold both people: one person is not found twice.
-            if person is not None and all(person.box.iou(q.box) <= SAME_PERSON_IOU for q in found):
-                found.append(person)
+    if len(tracked) >= 2:  # noqa: PLR2004 - several people: a pass each
+        found, crops, turned = _each_followed(engine, decoded, tracked, min_score, cfg)
     else:
         zoomed = None
         if len(tracked) == 1:
@@ -221,6 +178,54 @@ def estimate_people(
     if discover and (found or len(tracked) >= 2) and len(found) < cfg.max_people:  # noqa: PLR2004
         found += _discover(engine, decoded, found, min_score, cfg, moved, tracked)
     return PoseResult(tuple(found), width, height, engine.spec.name, crops=crops, turned=turned)
+
+
+def _each_followed(
+    engine: PoseEngine,
+    decoded: Decoded,
+    tracked: Sequence[Box],
+    min_score: float,
+    cfg: PeopleConfig,
+) -> tuple[list[Person], tuple[Box, ...], tuple[Box, ...]]:
+    """A pass for each of several people followed: found, the views read, found turned.
+
+    In a frame wider than ``window_aspect`` each is read on the window around them, as one
+    person alone is (``window``); the square crop instead when the window shows nobody
+    within that crop (the model followed someone else there) or someone already found. In
+    other frames, and for them, the square crop around their last box (``crop_square``).
+    """
+    size = decoded.source_size
+    found: list[Person] = []
+    views: list[Box] = []
+    turned: list[Box] = []
+
+    def new(person: Person) -> bool:  # side by side, two views can hold both people
+        return all(person.box.iou(q.box) <= SAME_PERSON_IOU for q in found)
+
+    for box in tracked[: cfg.max_people]:
+        square = crop_square(size, box, cfg.crop_grow)
+        window = window_around(size, box, cfg.window_aspect)
+        if window is not None:
+            inside = estimate_in_window(engine, decoded, window, min_score)
+            person = next(
+                (
+                    p
+                    for p in inside.people
+                    if spine(p, min_score).score >= min_score and centre_in(p.box, square)
+                ),
+                None,
+            )
+            if person is not None and new(person):
+                found.append(person)
+                views.append(window)
+                if person.box in inside.turned:
+                    turned.append(person.box)
+                continue
+        views.append(square)
+        person = estimate_in_crop(engine, decoded, square, min_score)
+        if person is not None and new(person):
+            found.append(person)
+    return found, tuple(views), tuple(turned)
 
 
 def _window_or_whole(

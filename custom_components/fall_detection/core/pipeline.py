@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
+from .crops import reading_around
 from .detector import DetectorConfig, FallDetector, FallEvent, FloorModel, RateConfig
 from .detector.second import AROUND_GROW, SecondReadings
 from .mirror import checked_reading, mirrored_reading
-from .people import DEFAULT_PEOPLE, PeopleConfig, estimate_people, reading_around
+from .people import DEFAULT_PEOPLE, PeopleConfig, estimate_people
 from .preprocess import Decoded, ImageInput, open_image
 from .render import render
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated

@@ -46,9 +46,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
+from .crops import reading_around
 from .detector.second import AROUND_GROW
 from .geometry import spine
-from .people import reading_around
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -19,7 +19,8 @@ fall replays with grey sides, 270 -> 279 and 273 -> 295 with the room at the sid
 the left or in the centre); false alarms 41 -> 62, 51 -> 48 and 31 -> 54, most of those added
 people getting down on the floor on purpose, read lying as in the 4:3 clips. Two clips side by
 side (``benchmarks/two_people.py``, 8:3): 54 -> 60 of 82 falls, 21 -> 22 false alarms. See
-``benchmarks/README.md``, session 24.
+``benchmarks/README.md``, session 24. With several people followed, each is read on the window
+around them (``core.people``; session 25).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ alarms but lost 28 falls (see ``benchmarks/README.md``, session 9).
 
 Then a second look at *where the person was*: the frame cut to a square ``AROUND_GROW`` (2)
 times the longer side of the person's previous box, around it, and read there
-(``core.people.reading_around``). A fall lands within about a body length of where the
+(``core.crops.reading_around``). A fall lands within about a body length of where the
 person stood, so a fall's crop shows the person down too. The single-pose model, given a
 whole room in which the person is hard to read (sitting deep in an armchair seen from a
 ceiling corner, crouched behind a sofa), sometimes strings a "person" across the table or
@@ -131,7 +131,7 @@ class SecondReadings:
     """The person read again: on their view mirrored left to right (``core.mirror``), or by
     the checker model (``independent``)."""
     around: Callable[[Box], Person | None] | None = None
-    """Who the frame cut around a box shows (``core.people.reading_around``)."""
+    """Who the frame cut around a box shows (``core.crops.reading_around``)."""
     independent: bool = False
     """``again`` is another model's reading, whose mistakes are not the first model's."""
     turned: tuple[Box, ...] = ()
