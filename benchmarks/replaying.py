@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import re
 import time
@@ -92,10 +93,12 @@ def widescreen_frame(
     return framed
 
 
+@functools.cache
 def room_background(path: Path) -> np.ndarray | None:
     """The clip's room without the person: the median of its frames, two a second.
 
     None for a folder of stills. Someone who stays in one place most of the clip stays in it.
+    Kept per clip: ``phases.py`` replays each clip at several phases.
     """
     if path.is_dir():
         return None

@@ -11,7 +11,6 @@ from PIL import Image
 
 from custom_components.fall_detection.core.crops import (
     MIN_CROP,
-    crop_around,
     crop_square,
     estimate_in_crop,
 )
@@ -28,6 +27,7 @@ from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.preprocess import Decoded
 from custom_components.fall_detection.core.types import Box, PoseResult
 from custom_components.fall_detection.core.video import replay_frames, video_frames
+from custom_components.fall_detection.core.window import cut
 from tests.core.models import LIGHTNING, EngineFactory
 from tests.paths import FIXTURES, PAIRS, REFERENCE, require
 
@@ -194,14 +194,14 @@ def test_crops_past_the_edge_and_degenerate_boxes(engine_factory: EngineFactory)
     decoded = Decoded(frame, (800, 600))  # decoded at half size
     square = crop_square(decoded.source_size, Box(700, 500, 800, 600), 1.6)
     assert square == Box(670.0, 470.0, 830.0, 630.0)
-    crop, scale = crop_around(decoded, square)
+    crop, scale = cut(decoded, square)
     assert crop.source_size == (160, 160)
     assert scale == 1.0
     pixels = np.asarray(crop.image)
     assert pixels[-1, -1].tolist() == [0, 0, 0]  # past the corner: black
     assert pixels[0, 0].tolist() == [200, 200, 200]
     point = crop_square(decoded.source_size, Box(10, 10, 10, 10), 1.6)
-    tiny, _ = crop_around(decoded, point)
+    tiny, _ = cut(decoded, point)
     assert tiny.source_size == (round(MIN_CROP * 600),) * 2
     engine = engine_factory(LIGHTNING)
     assert estimate_in_crop(engine, decoded, point, 0.11) is None

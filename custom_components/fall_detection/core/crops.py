@@ -33,19 +33,14 @@ def crop_square(size: tuple[int, int], box: Box, grow: float) -> Box:
     return centred(box, max(box.longer_side * grow, MIN_CROP * min(size), 1.0))
 
 
-def crop_around(decoded: Decoded, square: Box) -> tuple[Decoded, float]:
-    """The frame cut to ``square`` (frame pixels, ``crop_square``) and its crop-to-frame scale.
-
-    Parts past the frame's edge are black (``window.cut``; any rectangle, such as a window).
-    """
-    return cut(decoded, square)
-
-
 def estimate_in_crop(
     engine: PoseEngine, decoded: Decoded, square: Box, min_score: float
 ) -> Person | None:
-    """The person with the most confident torso in the frame cut to ``square``, or None."""
-    crop, scale = crop_around(decoded, square)
+    """The person with the most confident torso in the frame cut to ``square``, or None.
+
+    Parts of ``square`` past the frame's edge are black (``window.cut``).
+    """
+    crop, scale = cut(decoded, square)
     result = estimate_upright_or_rotated(engine, crop, min_score, min_score)
     score, best = max(
         ((spine(p, min_score).score, p) for p in result.people),

@@ -21,11 +21,10 @@ from typing import TYPE_CHECKING, Final
 
 from PIL import Image
 
-from .crops import crop_around
 from .preprocess import Decoded
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
 from .types import KEYPOINT_NAMES, Box, Person
-from .window import to_source
+from .window import cut, to_source
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -93,7 +92,7 @@ def _read_again(
     """Whoever ``engine`` finds on ``person``'s view overlapping them most, in frame pixels."""
     square = _view(person.box, crops)
     if square is not None:
-        view, scale = crop_around(decoded, square)
+        view, scale = cut(decoded, square)
         x0, y0 = square.xmin, square.ymin
     else:
         view, scale, x0, y0 = decoded, 1.0, 0.0, 0.0

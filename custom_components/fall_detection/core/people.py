@@ -110,7 +110,7 @@ class PeopleConfig:
     """Model-input pixels: a person standing less tall than this gets a crop (0: never)."""
     zoom_grow: float = 2.0
     window_aspect: float = 4 / 3
-    """One person followed in a frame wider than this (width / height) is read on a window of
+    """In a frame wider than this (width / height) each person followed is read on a window of
     this aspect around them (``window``; 0: never)."""
 
 
