@@ -42,8 +42,8 @@ class Prepared:
 class PoseEngine:
     """Runs one catalog model on frames.
 
-    Thread-safe: the backend serialises ``run``; decoding and preprocessing
-    keep no state between frames.
+    Thread-safe: the backend serialises ``run``; decoding keeps no state between frames,
+    and the one frame whose model input is kept (``prepare``) is swapped in as one object.
     """
 
     def __init__(
@@ -57,6 +57,7 @@ class PoseEngine:
         self.spec = spec
         self.backend = backend
         self.min_person_score = min_person_score
+        self._last: Prepared | None = None  # the frame last prepared (``prepare``)
         shape = backend.input.shape
         if tuple(shape) != (1, spec.input_height, spec.input_width, 3):
             raise ModelError(
@@ -85,7 +86,16 @@ class PoseEngine:
         return cls(spec, backend, min_person_score=min_person_score)
 
     def prepare(self, image: ImageInput | Decoded) -> Prepared:
-        """Decode (at reduced size) and letterbox to the model input."""
+        """Decode (at reduced size) and letterbox to the model input.
+
+        The same decoded frame prepared again is not scaled again: the pose stage reads a
+        frame's whole view twice with one person followed (their reading, then the discovery
+        pass with them greyed out), and the scaling costs about a quarter of a pass. The
+        tensor is read-only, so no caller can change what the next one is handed.
+        """
+        last = self._last
+        if last is not None and last.decoded is image:
+            return last
         spec = self.spec
         decoded = (
             image
@@ -98,7 +108,11 @@ class PoseEngine:
             tensor = ((pixels.astype(np.float32) - spec.input_mean) / spec.input_std)[np.newaxis]
         else:
             tensor = pixels[np.newaxis].astype(self.backend.input.dtype, copy=False)
-        return Prepared(tensor, lb, decoded)
+        tensor.flags.writeable = False
+        prepared = Prepared(tensor, lb, decoded)
+        if isinstance(image, Decoded):
+            self._last = prepared
+        return prepared
 
     def infer(self, prepared: Prepared) -> dict[str, npt.NDArray[np.float32]]:
         """Run the model on a prepared frame."""
