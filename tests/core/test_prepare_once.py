@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from custom_components.fall_detection.core.people import estimate_people, mean_colour
-from custom_components.fall_detection.core.preprocess import Decoded, open_image
+from custom_components.fall_detection.core.people import estimate_people
+from custom_components.fall_detection.core.preprocess import Decoded, mean_colour, open_image
 from tests.core.models import EngineFactory
 from tests.paths import PAIRS, require
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.fall_detection.core.crops import crop_square
+from custom_components.fall_detection.core.crops import crop_square, estimate_in_crop
 from custom_components.fall_detection.core.detector import DetectorConfig
-from custom_components.fall_detection.core.engine import PoseEngine
+from custom_components.fall_detection.core.engine import PoseEngine, Prepared
 from custom_components.fall_detection.core.geometry import spine
 from custom_components.fall_detection.core.people import (
     DEFAULT_PEOPLE,
@@ -19,7 +19,7 @@ from custom_components.fall_detection.core.people import (
 from custom_components.fall_detection.core.preprocess import Decoded, open_image
 from custom_components.fall_detection.core.types import Box, Person
 from custom_components.fall_detection.core.video import frames, on_grey
-from custom_components.fall_detection.core.window import cut, window_around
+from custom_components.fall_detection.core.window import cut, estimate_in_window, window_around
 from tests.core.models import LIGHTNING, EngineFactory
 from tests.core.replay import replay_clip
 from tests.paths import FIXTURES, require
@@ -220,5 +220,42 @@ def test_a_window_that_shows_nobody_there_falls_back_to_the_crop(
         window_around(wide.source_size, person, FOUR_THIRDS),
         crop_square(wide.source_size, gone, DEFAULT_PEOPLE.crop_grow),
     )
+    (found,) = result.people
+    assert found.box.iou(person) > 0.5
+
+
+def test_two_people_in_one_window_cost_one_reading_of_it(
+    engine_factory: EngineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two people followed whose windows coincide (near a frame's edge): the window is read once.
+
+    Here the same person is followed twice (two tracks on one body): the window finds them
+    for the first; for the second the same reading of the window shows only the person
+    already found, so the square crop is read, as before. The model runs as often as for
+    one reading of the window and one of the crop.
+    """
+    engine = engine_factory(LIGHTNING)
+    still = _still(UR_FALL_01, 3)
+    height, width = still.shape[:2]
+    wide = open_image(on_grey(still, 2 * width, height, 0, 0))
+    person = _first_person(engine, open_image(still)).box
+    window = window_around(wide.source_size, person, FOUR_THIRDS)
+    square = crop_square(wide.source_size, person, DEFAULT_PEOPLE.crop_grow)
+    assert window is not None
+    passes = 0
+    infer = engine.infer
+
+    def counted(prepared: Prepared) -> dict[str, np.ndarray]:
+        nonlocal passes
+        passes += 1
+        return infer(prepared)
+
+    monkeypatch.setattr(engine, "infer", counted)
+    estimate_in_window(engine, wide, window, THRESHOLD)
+    estimate_in_crop(engine, wide, square, THRESHOLD)
+    once_each, passes = passes, 0
+    result = estimate_people(engine, wide, (person, person), THRESHOLD, discover=False)
+    assert passes == once_each
+    assert result.crops == (window, square)
     (found,) = result.people
     assert found.box.iou(person) > 0.5

@@ -23,8 +23,8 @@ MIN_CROP: Final = 0.1  # a crop is at least this share of the frame's shorter si
 
 def centred(box: Box, side: float) -> Box:
     """The square of ``side`` (frame pixels) centred on ``box``."""
-    x0 = (box.xmin + box.xmax) / 2 - side / 2
-    y0 = (box.ymin + box.ymax) / 2 - side / 2
+    cx, cy = box.centre
+    x0, y0 = cx - side / 2, cy - side / 2
     return Box(x0, y0, x0 + side, y0 + side)
 
 
@@ -64,5 +64,5 @@ def reading_around(
 
 def centre_in(box: Box, area: Box) -> bool:
     """Whether the centre of ``box`` lies within ``area``."""
-    x, y = (box.xmin + box.xmax) / 2, (box.ymin + box.ymax) / 2
+    x, y = box.centre
     return area.xmin <= x <= area.xmax and area.ymin <= y <= area.ymax

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Final
 
 from PIL import Image
 
+from .crops import centre_in
 from .preprocess import Decoded
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
 from .types import KEYPOINT_NAMES, Box, Person
@@ -47,11 +48,7 @@ SAME_PERSON_IOU: Final = 0.1  # the mirrored reading must overlap the person's b
 
 def _view(box: Box, crops: Sequence[Box]) -> Box | None:
     """The crop that holds ``box``'s centre, if any (None: the whole frame)."""
-    cx, cy = (box.xmin + box.xmax) / 2, (box.ymin + box.ymax) / 2
-    return next(
-        (c for c in crops if c.xmin <= cx <= c.xmax and c.ymin <= cy <= c.ymax),
-        None,
-    )
+    return next((c for c in crops if centre_in(box, c)), None)
 
 
 def mirrored_reading(

@@ -52,6 +52,11 @@ class Box:
         return max(0.0, self.ymax - self.ymin)
 
     @property
+    def centre(self) -> tuple[float, float]:
+        """The middle of the box (x, y)."""
+        return (self.xmin + self.xmax) / 2, (self.ymin + self.ymax) / 2
+
+    @property
     def longer_side(self) -> float:
         """The longer of width and height: the person's size whatever their posture."""
         return max(self.width, self.height)

@@ -73,7 +73,7 @@ def near(standing: Box, person: Person) -> bool:
     feet (see the module).
     """
     box = person.box
-    cx, cy = (box.xmin + box.xmax) / 2, (box.ymin + box.ymax) / 2
+    cx, cy = box.centre
     reach = standing.height
     return (
         standing.xmin - reach <= cx <= standing.xmax + reach

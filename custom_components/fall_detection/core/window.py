@@ -79,7 +79,7 @@ def window_around(size: tuple[int, int], box: Box, aspect: float) -> Box | None:
     span = aspect * height
     if aspect <= 0 or height <= 0 or width <= span * (1 + WIDE_MARGIN):
         return None
-    centre = (box.xmin + box.xmax) / 2
+    centre, _ = box.centre
     x0 = min(max(0.0, centre - span / 2), width - span)
     return Box(x0, 0.0, x0 + span, float(height))
 

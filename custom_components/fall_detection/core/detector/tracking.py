@@ -28,14 +28,9 @@ if TYPE_CHECKING:
 MAX_REACH: Final = 2.0  # body sizes a track's "close" may reach after going unseen
 
 
-def _centre(person: Person) -> tuple[float, float]:
-    b = person.box
-    return (b.xmin + b.xmax) / 2, (b.ymin + b.ymax) / 2
-
-
 def affinity(a: Person, b: Person, unseen: float = 0.0) -> float:
     """How likely ``b`` is the same person as ``a`` seen ``unseen`` seconds earlier (0-1)."""
-    (ax, ay), (bx, by) = _centre(a), _centre(b)
+    (ax, ay), (bx, by) = a.box.centre, b.box.centre
     reach = min(MAX_REACH, max(1.0, unseen))
     size = max(a.box.longer_side, b.box.longer_side, 1.0) * reach
     closeness = math.exp(-((math.hypot(ax - bx, ay - by) / size) ** 2))
