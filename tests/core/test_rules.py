@@ -15,6 +15,7 @@ from custom_components.fall_detection.core.detector import FallEventType as Kind
 from custom_components.fall_detection.core.detector.features import Observation
 from custom_components.fall_detection.core.detector.lowering import seated
 from custom_components.fall_detection.core.detector.rules import legs_standing
+from custom_components.fall_detection.core.engine import PoseEngine
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.types import Person
 from custom_components.fall_detection.core.video import frames
@@ -110,6 +111,34 @@ def test_getting_down_watched_at_the_burst_rate_is_not_a_fall() -> None:
     assert _alerts([*STANDING, *way_down, (3.8, LYING), (4.0, LYING)]) == []
     # Three frames half-way and lying 1.6 s after standing: what a fall leaves at 5 fps.
     assert _alerts([*STANDING, *way_down[:3], (3.6, LYING), (3.8, LYING)]) == ["descent"]
+
+
+def test_a_crouch_on_the_way_down_is_not_yet_lying() -> None:
+    """Kneeling, then crouched forward with the head at hip level, then lying across: 1.8 s.
+
+    The crouched frames are part of the way down (four frames on it), not its end, so this is a
+    lowering watched at the burst rate; counted as lying, they left one frame on the way.
+    """
+    crouched = body((300, 380), tilt=40, head_extra=-0.5)  # head 0.38 torso lengths above hips
+    way_down = [(2.4, sitting((300, 400))), (2.8, crouched), (3.2, crouched), (3.6, crouched)]
+    assert _alerts([*STANDING, *way_down, (3.8, LYING), (4.0, LYING)]) == []
+    # Lying across 1.6 s after standing, three frames on the way: what a fall leaves at 5 fps.
+    assert _alerts([*STANDING, *way_down[:3], (3.6, LYING), (3.8, LYING)]) == ["descent"]
+
+
+@pytest.mark.parametrize("with_checker", [True, False])
+def test_a_real_kneel_and_crouch_before_lying_on_the_floor_is_not_a_fall(
+    engine_factory: EngineFactory, checker: PoseEngine, with_checker: bool
+) -> None:
+    """UR adl-32 (get down, lie on the floor; report split) at the integration's defaults.
+
+    Kneeling 1 s after standing, crouched forward (head at hip level) 0.4 s later, lying across
+    0.4 s after that: watched by a burst all the way down.
+    """
+    clip = require(FIXTURES / "benchmark" / "urfd" / "adl-32-cam0-rgb.mp4")
+    second = checker if with_checker else None
+    engine = engine_factory("movenet_lightning_int8")
+    assert replay_clip(engine, clip, 30.0, checker=second).alerts == []
 
 
 @pytest.mark.parametrize(
