@@ -30,11 +30,15 @@ MIN_SIGHTINGS: Final = 3  # an episode is reported only after this many sighting
 
 def lying(obs: Observation) -> bool:
     """Whether the person's body lies rather than stands or sits, as the image shows it."""
-    tilt = obs.spine.tilt
-    if tilt is None:
+    if obs.spine.tilt is None:
         return False
     above = obs.head_above_hip(obs.spine.length)
-    return tilt >= LYING_TILT or (above is not None and above < LYING_HEAD)
+    return across(obs) or (above is not None and above < LYING_HEAD)
+
+
+def across(obs: Observation) -> bool:
+    """Whether the torso lies across the image (``LYING_TILT`` or more from vertical)."""
+    return (obs.spine.tilt or 0.0) >= LYING_TILT
 
 
 @dataclass(frozen=True, slots=True)

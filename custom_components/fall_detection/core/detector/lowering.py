@@ -74,9 +74,11 @@ from statistics import median
 from typing import TYPE_CHECKING, Final
 
 from ..geometry import knee_y
-from .longlie import LYING_TILT, lying
+from .longlie import across, lying
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .config import DetectorConfig
     from .features import Observation
     from .rate import RateConfig
@@ -114,22 +116,35 @@ def lowered_on_purpose(
     standing = [o for o in uprights if (o.hip or 0.0) - (highest.hip or 0.0) < reach]
     last_standing = standing[-1].timestamp
     after = [o for o in (*recent, obs) if o.timestamp > last_standing]
-    reached = next((o for o in after if lying(o) and not bent_seated(o)), None)
-    first_lying = obs.timestamp if reached is None else reached.timestamp
-    seen_between = sum(1 for o in after if o.timestamp < first_lying)
-    took = first_lying - last_standing
+    _, seen_between, took = way_down(
+        after, last_standing, lambda o: lying(o) and not bent_seated(o)
+    )
     if took > cfg.settled_seconds:
         return False
     if seen_between >= LOWERING_FRAMES and took > cfg.lowering_seconds:
         return True
     # Watched at the burst rate: a slower way down than a fall's, seen until the torso lay
     # across the image (a head at hip level is a crouch on the way down: see the module).
-    across = next((o for o in after if (o.spine.tilt or 0.0) >= LYING_TILT), None)
-    if across is None:
-        return False
-    watched = across.timestamp - last_standing
-    seen_on_the_way = sum(1 for o in after if o.timestamp < across.timestamp)
-    return seen_on_the_way >= WATCHED_FRAMES and WATCHED_SECONDS < watched <= cfg.settled_seconds
+    lay, seen, watched = way_down(after, last_standing, across)
+    return (
+        lay is not None
+        and seen >= WATCHED_FRAMES
+        and WATCHED_SECONDS < watched <= cfg.settled_seconds
+    )
+
+
+def way_down(
+    after: list[Observation], standing: float, ends: Callable[[Observation], bool]
+) -> tuple[Observation | None, int, float]:
+    """Where the way down from standing (at ``standing``) ended, as ``ends`` tells it.
+
+    ``after``: the frames since standing, the last the one judged. The first frame that ends
+    it (None: none did, the way down goes on to the last frame), how many frames came before
+    it, and its seconds since standing.
+    """
+    end = next((o for o in after if ends(o)), None)
+    until = after[-1].timestamp if end is None else end.timestamp
+    return end, sum(1 for o in after if o.timestamp < until), until - standing
 
 
 def crouched_first(state: TrackState, obs: Observation, rate: RateConfig) -> bool:
@@ -182,4 +197,4 @@ def bent_seated(obs: Observation) -> bool:
     Asked of a frame that looks lying because the head is near hip level: seated, that is
     someone bent forward over their knees, not lying.
     """
-    return seated(obs) and (obs.spine.tilt or 0.0) < LYING_TILT
+    return seated(obs) and not across(obs)
