@@ -282,6 +282,38 @@ def test_lying_back_from_sitting_with_the_hips_on_the_seat_is_not_a_fall() -> No
     assert _alerts([*standing_there, *((t + 0.5, p) for t, p in lying)]) == ["stayed_down"]
 
 
+def test_a_seat_passed_within_a_second_of_standing_is_a_fall_on_the_way_down() -> None:
+    """Standing, a seated-looking frame 0.2 s later, lying 0.2 s after that and staying there.
+
+    Seen from a ceiling corner the hips keep their image height (no descent); the one seated
+    frame is the fall caught on its way down, not a seat the person lay back on.
+    """
+    standing_there = [(float(s), body((300, 400))) for s in range(3)]
+    on_the_floor = body((300, 400), tilt=85, legs=False)
+    lying = [(2.4 + 0.5 * i, on_the_floor) for i in range(5)]  # 2.4 ... 4.4
+    assert _alerts([*standing_there, (2.2, sitting((300, 400))), *lying]) == ["stayed_down"]
+    # Sat a second after standing and lay back a second later: on the seat.
+    lay_back = [(t + 1.6, p) for t, p in lying]  # 4.0 ... 6.0
+    assert _alerts([*standing_there, (3.0, sitting((300, 400))), *lay_back]) == []
+
+
+@pytest.mark.parametrize("with_checker", [True, False])
+def test_a_real_fall_through_a_seated_looking_frame_is_a_fall(
+    engine_factory: EngineFactory, checker: PoseEngine, with_checker: bool
+) -> None:
+    """Le2i Home_02_video_31 (report split) at the defaults, the second frame 0.75 s late.
+
+    A burst sees the faller standing at 8.17 s, with the knees at hip height at 8.38 s and
+    lying across from 8.58 s: the hips keep their image height, so "stayed down" raises it.
+    """
+    clip = require(FIXTURES / "benchmark" / "le2i" / "Home_02_video_31.mp4")
+    second = checker if with_checker else None
+    engine = engine_factory("movenet_lightning_int8")
+    (alert,) = replay_clip(engine, clip, 24.0, delay=0.75, checker=second).alerts
+    assert alert.reason == "stayed_down"
+    assert 8.96 <= alert.timestamp <= 8.96 + 2.0  # within 2 s of the fall's end
+
+
 def test_sitting_down_then_bending_forward_is_not_the_start_of_lying() -> None:
     """Sat down, bent forward over the knees (head near hip level), then lay down on purpose."""
     bent = sitting((300, 400)).keypoints.copy()

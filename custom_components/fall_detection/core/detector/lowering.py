@@ -77,7 +77,7 @@ from ..geometry import knee_y
 from .longlie import across, lying
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from .config import DetectorConfig
     from .features import Observation
@@ -106,18 +106,12 @@ def lowered_on_purpose(
     if rate is not None and rate.adaptive and crouched_first(state, obs, rate):
         return True
     recent = [o for o in state.history if obs.timestamp - o.timestamp <= LOOKBACK]
-    uprights = [o for o in recent if o.upright and o.hip is not None and not seated(o)]
-    typical = median([o.person.box.longer_side for o in recent if o.upright] or [0.0])
-    uprights = [o for o in uprights if o.person.box.longer_side >= STANDING_SIZE * typical]
-    if not uprights:
+    stood = last_standing(recent)
+    if stood is None:
         return False
-    highest = min(uprights, key=lambda o: o.hip or 0.0)
-    reach = STANDING_HIPS * max(highest.spine.length, 1.0)
-    standing = [o for o in uprights if (o.hip or 0.0) - (highest.hip or 0.0) < reach]
-    last_standing = standing[-1].timestamp
-    after = [o for o in (*recent, obs) if o.timestamp > last_standing]
+    after = [o for o in (*recent, obs) if o.timestamp > stood.timestamp]
     _, seen_between, took = way_down(
-        after, last_standing, lambda o: lying(o) and not bent_seated(o)
+        after, stood.timestamp, lambda o: lying(o) and not bent_seated(o)
     )
     if took > cfg.settled_seconds:
         return False
@@ -125,12 +119,30 @@ def lowered_on_purpose(
         return True
     # Watched at the burst rate: a slower way down than a fall's, seen until the torso lay
     # across the image (a head at hip level is a crouch on the way down: see the module).
-    lay, seen, watched = way_down(after, last_standing, across)
+    lay, seen, watched = way_down(after, stood.timestamp, across)
     return (
         lay is not None
         and seen >= WATCHED_FRAMES
         and WATCHED_SECONDS < watched <= cfg.settled_seconds
     )
+
+
+def last_standing(recent: Sequence[Observation]) -> Observation | None:
+    """The last of ``recent`` (a person's frames, oldest first) that shows them standing.
+
+    Upright and not seated, the box at least ``STANDING_SIZE`` of the usual upright one (not
+    a fragment), and the hips within ``STANDING_HIPS`` torso lengths of their highest in those
+    frames (not a crouch read upright). None when no frame does.
+    """
+    uprights = [o for o in recent if o.upright and o.hip is not None and not seated(o)]
+    typical = median([o.person.box.longer_side for o in recent if o.upright] or [0.0])
+    uprights = [o for o in uprights if o.person.box.longer_side >= STANDING_SIZE * typical]
+    if not uprights:
+        return None
+    highest = min(uprights, key=lambda o: o.hip or 0.0)
+    reach = STANDING_HIPS * max(highest.spine.length, 1.0)
+    standing = [o for o in uprights if (o.hip or 0.0) - (highest.hip or 0.0) < reach]
+    return standing[-1]
 
 
 def way_down(

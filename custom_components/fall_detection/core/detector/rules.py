@@ -24,7 +24,17 @@ through it, and these rules catch them from how the person *stays*:
   the turn, no alert changed anywhere else). Nor is it raised when the last upright posture
   before lying was *seated* (``seated``: knees at about hip height): someone who sat on a
   sofa or bed and lay back keeps the hips on the seat, and a fall from a chair drops the
-  hips, which the descent sees (tune split: one false alarm fewer, no fall lost).
+  hips, which the descent sees (tune split: one false alarm fewer, no fall lost). Unless the
+  person stood at most ``THROUGH_SEAT`` (1 s) before lying (``through_seat``: standing as
+  ``lowering.last_standing`` tells it, hips near their highest, not a crouch read upright):
+  that seated-looking frame is a fall caught on its way down by a burst, the knees at hip
+  height for a moment (traced on Le2i Home_02_video_31 at the fourth frame phase, report
+  split: standing at 8.17 s, "seated" at 8.38 s, lying across from 8.58 s, hips at the same
+  image height, never raised). Sitting on a bed and lying back takes longer (UR adl-36:
+  standing, seated a second later, lying a second after that). Over the four phases of
+  ``benchmarks/phases.py``: video frames 301 -> 302 falls of 328, 16:9 with the room at the
+  sides 279 -> 280, grey and JPEG stills unchanged, false alarms unchanged in each; the tune
+  split unchanged (``benchmarks/README.md``, session 28).
 - ``bending``: not a fall. A descent that ends with the legs still standing below the hips
   and the hips less than half a torso length lower than before is someone bending over to
   pick something up (tune split: one false alarm fewer, no fall lost, also none with a second
@@ -50,7 +60,7 @@ from typing import TYPE_CHECKING, Final
 from ..geometry import L_ANKLE, L_HIP, R_ANKLE, R_HIP
 from .ambianic import leaning_angle
 from .features import Evidence, Observation, evidence, ramp
-from .lowering import LEG_SCORE, seated
+from .lowering import LEG_SCORE, last_standing, seated
 
 if TYPE_CHECKING:
     from .config import DetectorConfig
@@ -74,6 +84,7 @@ the every-frame run: video frames 293 -> 294 of 328 falls, false alarms 42 -> 42
 297 -> 297, 64 -> 65 (UR adl-35, getting down on the floor); ``--wider 2`` 272 -> 273, 66 -> 66;
 ``--wider 3`` 275 -> 275, 60 -> 59 (``benchmarks/README.md``, session 17).
 """
+THROUGH_SEAT: Final = 1.0  # seconds from standing to lying, at most, when a seat was passed
 OFF_FLOOR_SHARE: Final = 0.2  # at most this share of a lying body on floor cells: on furniture
 STANDING_LEGS: Final = 1.0  # ankles this many (upright) torso lengths below the hips: standing
 LEG_SLANT: Final = 0.58  # tan(30 degrees): standing legs are within 30 degrees of vertical
@@ -181,10 +192,21 @@ def stayed_down(cfg: DetectorConfig, state: TrackState, obs: Observation) -> Evi
     before = next(
         (o for o in reversed(state.history) if o.upright and o.timestamp < first.timestamp), None
     )
-    if before is not None and seated(before):
+    if before is not None and seated(before) and not through_seat(state, first):
         return None  # lay back from sitting: on the seat (a fall from a chair drops the hips)
     ev = evidence(upright, obs)
     return replace(ev, confidence=max(cfg.alert_threshold, cfg.slow_confidence))
+
+
+def through_seat(state: TrackState, first: Observation) -> bool:
+    """Whether the person stood at most ``THROUGH_SEAT`` seconds before ``first`` (lying).
+
+    A seated-looking frame between standing and lying that quick is a fall caught on its way
+    down (see the module), not someone who sat and then lay back.
+    """
+    recent = [o for o in state.history if 0 < first.timestamp - o.timestamp <= STAY_LOOKBACK]
+    stood = last_standing(recent)
+    return stood is not None and first.timestamp - stood.timestamp <= THROUGH_SEAT
 
 
 def lying_run(cfg: DetectorConfig, state: TrackState, obs: Observation) -> list[Observation]:
