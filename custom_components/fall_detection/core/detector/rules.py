@@ -34,7 +34,7 @@ through it, and these rules catch them from how the person *stays*:
   standing, seated a second later, lying a second after that). Over the four phases of
   ``benchmarks/phases.py``: video frames 301 -> 302 falls of 328, 16:9 with the room at the
   sides 279 -> 280, grey and JPEG stills unchanged, false alarms unchanged in each; the tune
-  split unchanged (``benchmarks/README.md``, session 28).
+  split unchanged; 0.6 s or 1.5 s give the same (``benchmarks/README.md``, session 28).
 - ``bending``: not a fall. A descent that ends with the legs still standing below the hips
   and the hips less than half a torso length lower than before is someone bending over to
   pick something up (tune split: one false alarm fewer, no fall lost, also none with a second
