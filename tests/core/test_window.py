@@ -71,9 +71,9 @@ def test_a_person_moving_a_little_keeps_the_window_and_stays_inside_it(
 ) -> None:
     """Across the whole frame: a window changes only where the places change, never per pixel.
 
-    The person's centre is always inside the window chosen for them, at least a quarter of
-    the window (less half a step) from its edges where the frame allows; and moving the box
-    by a few pixels changes the window only at the few points half-way between two places.
+    The person's centre is always inside the window chosen for them, at least half the window
+    less half a step (3/8 of it) from its edges where the frame allows; and moving the box by a
+    few pixels changes the window only at the few points half-way between two places.
     """
     width, height = size
     span = FOUR_THIRDS * height
