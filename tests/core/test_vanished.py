@@ -169,3 +169,20 @@ def test_nobody_stood_who_sat_or_lay() -> None:
         detector.update((posture,), 0.0)
         detector.update((posture,), 1.0)
         assert detector.stood_alone() is None
+
+
+def test_a_faller_swapped_for_someone_sitting_elsewhere_is_found(
+    engine_factory: EngineFactory, checker: PoseEngine
+) -> None:
+    """UR fall-13 (tune split), second frame 0.25 s late: raised at 2.27 s (fall 1.43-2.43 s).
+
+    Someone sits at a desk at the room's left throughout. In the first frame after the fall
+    Lightning reads them, 1.5 standing heights from where the faller stood, and not the faller;
+    the tracker took that reading for the faller and nothing was raised. The checker now looks
+    where the faller stood and finds them lying; the seated person gets a track of their own.
+    """
+    clip = require(FIXTURES / "benchmark" / "urfd" / "fall-13-cam0-rgb.mp4")
+    replayed = replay_clip(engine_factory(LIGHTNING), clip, 30.0, delay=0.25, checker=checker)
+    assert [round(e.timestamp, 2) for e in replayed.alerts] == [2.27]
+    (alert,) = replayed.alerts
+    assert len(replayed.track_ids - {alert.track_id}) >= 1  # the seated person, apart
