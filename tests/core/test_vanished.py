@@ -186,3 +186,20 @@ def test_a_faller_swapped_for_someone_sitting_elsewhere_is_found(
     assert [round(e.timestamp, 2) for e in replayed.alerts] == [2.27]
     (alert,) = replayed.alerts
     assert len(replayed.track_ids - {alert.track_id}) >= 1  # the seated person, apart
+
+
+def test_a_fragment_read_upright_is_not_where_someone_stood() -> None:
+    """An upright reading under half the person's usual upright size is not them standing.
+
+    Someone sitting down far from the camera can be read upright from the shoulders to the
+    hips, a box half their size; a lying "find" below that box is not them fallen.
+    """
+    detector = FallDetector()
+    for t in (0.0, 1.0):
+        detector.update((body((300, 300)),), t)
+    full = detector.stood_alone()
+    assert full is not None
+    detector.update((body((300, 330), torso=40.0),), 2.0)  # upright, 0.4 of the size
+    assert detector.stood_alone() is None
+    detector.update((body((300, 330), torso=80.0),), 3.0)  # upright, most of the size
+    assert detector.stood_alone() is not None

@@ -135,7 +135,7 @@ def last_standing(recent: Sequence[Observation]) -> Observation | None:
     frames (not a crouch read upright). None when no frame does.
     """
     uprights = [o for o in recent if o.upright and o.hip is not None and not seated(o)]
-    typical = median([o.person.box.longer_side for o in recent if o.upright] or [0.0])
+    typical = usual_upright(recent)
     uprights = [o for o in uprights if o.person.box.longer_side >= STANDING_SIZE * typical]
     if not uprights:
         return None
@@ -143,6 +143,16 @@ def last_standing(recent: Sequence[Observation]) -> Observation | None:
     reach = STANDING_HIPS * max(highest.spine.length, 1.0)
     standing = [o for o in uprights if (o.hip or 0.0) - (highest.hip or 0.0) < reach]
     return standing[-1]
+
+
+def usual_upright(recent: Sequence[Observation]) -> float:
+    """The median longer side of the upright boxes of ``recent`` (0 when none is upright).
+
+    A standing posture's box is at least ``STANDING_SIZE`` of it: an upright reading less
+    than half that size is a fragment (someone crouching or sitting down read from the
+    shoulders to the hips), not the person standing.
+    """
+    return median([o.person.box.longer_side for o in recent if o.upright] or [0.0])
 
 
 def way_down(

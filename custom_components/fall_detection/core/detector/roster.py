@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .lowering import seated
+from .lowering import LOOKBACK, STANDING_SIZE, seated, usual_upright
 from .tracking import Tracker
 
 if TYPE_CHECKING:
@@ -76,9 +76,11 @@ class Roster:
     def stood_alone(self) -> Box | None:
         """The box of the one person tracked, if they stood in the last frame analysed.
 
-        Seen in that frame (and in one before it), upright and not seated, with no fall of
-        theirs raised yet: if the next frame finds nobody, they walked out of view, are
-        hidden, or went down (``core.vanished`` then has the checker model look for them).
+        Seen in that frame (and in one before it), upright and not seated, at least
+        ``lowering.STANDING_SIZE`` of their usual upright size (``lowering.usual_upright``),
+        with no fall of theirs raised yet: if the next frame finds nobody there, they walked
+        out of view, are hidden, or went down (``core.vanished`` then has the checker model
+        look for them).
         """
         if len(self.tracker.tracks) != 1 or self._last_update is None:
             return None
@@ -89,7 +91,13 @@ class Roster:
         last = state.history[-1] if state.history else None
         if last is None or last.timestamp != self._last_update or state.fall is not None:
             return None
-        return last.person.box if last.upright and not seated(last) else None
+        if not last.upright or seated(last):
+            return None
+        # At about their usual upright size: a fragment read upright is not them standing.
+        recent = [o for o in state.history if last.timestamp - o.timestamp <= LOOKBACK]
+        if last.person.box.longer_side < STANDING_SIZE * usual_upright(recent):
+            return None
+        return last.person.box
 
     def forget(self) -> None:
         """Forget every person."""
