@@ -147,19 +147,20 @@ def test_lying_down_on_a_sofa_beside_where_they_stood_is_not_taken(
 
 
 def test_the_detector_knows_who_stood_in_the_last_frame() -> None:
-    """``stood_alone``: one person tracked, seen standing in the last frame, no fall yet."""
+    """``stood_boxes``: the people tracked seen standing in the last frame, no fall yet."""
     detector = FallDetector()
-    assert detector.stood_alone() is None
+    assert detector.stood_boxes() == ()
     detector.update((body((300, 300)),), 0.0)
-    assert detector.stood_alone() is None  # seen once: not established yet
+    assert detector.stood_boxes() == ()  # seen once: not established yet
     detector.update((body((302, 300)),), 1.0)
-    stood = detector.stood_alone()
-    assert stood is not None
+    (stood,) = detector.stood_boxes()
     assert stood.ymax == pytest.approx(300 + 160, abs=1)  # the ankles, 1.6 torsos below
     detector.update((), 2.0)
-    assert detector.stood_alone() is None  # lost in the last frame: not standing there
+    assert detector.stood_boxes() == ()  # lost in the last frame: not standing there
     detector.update((body((302, 300)), body((700, 300))), 3.0)
-    assert detector.stood_alone() is None  # two people: a missing one may be a mix-up
+    assert len(detector.stood_boxes()) == 1  # the second person is seen for the first time
+    detector.update((body((302, 300)), body((700, 300))), 4.0)
+    assert len(detector.stood_boxes()) == 2  # each of two people
 
 
 def test_nobody_stood_who_sat_or_lay() -> None:
@@ -168,7 +169,7 @@ def test_nobody_stood_who_sat_or_lay() -> None:
         detector = FallDetector()
         detector.update((posture,), 0.0)
         detector.update((posture,), 1.0)
-        assert detector.stood_alone() is None
+        assert detector.stood_boxes() == ()
 
 
 def test_a_faller_swapped_for_someone_sitting_elsewhere_is_found(
@@ -188,6 +189,21 @@ def test_a_faller_swapped_for_someone_sitting_elsewhere_is_found(
     assert len(replayed.track_ids - {alert.track_id}) >= 1  # the seated person, apart
 
 
+def test_a_faller_read_as_a_scrap_beside_someone_followed_is_found(
+    engine_factory: EngineFactory, checker: PoseEngine
+) -> None:
+    """UR fall-13 (tune split), second frame 0.5 s late: raised at 2.5 s (fall 1.43-2.43 s).
+
+    Here the seated person is found at 1.5 s, so two people are followed, each read on a crop
+    around them. At 2.5 s the faller's crop shows only a scrap of them, a box 11 x 5 pixels
+    where they stood 90 pixels tall: that is not them, and the checker, looking where they
+    stood, finds them lying.
+    """
+    clip = require(FIXTURES / "benchmark" / "urfd" / "fall-13-cam0-rgb.mp4")
+    replayed = replay_clip(engine_factory(LIGHTNING), clip, 30.0, delay=0.5, checker=checker)
+    assert [round(e.timestamp, 2) for e in replayed.alerts] == [2.5]
+
+
 def test_a_fragment_read_upright_is_not_where_someone_stood() -> None:
     """An upright reading under half the person's usual upright size is not them standing.
 
@@ -197,9 +213,8 @@ def test_a_fragment_read_upright_is_not_where_someone_stood() -> None:
     detector = FallDetector()
     for t in (0.0, 1.0):
         detector.update((body((300, 300)),), t)
-    full = detector.stood_alone()
-    assert full is not None
+    assert len(detector.stood_boxes()) == 1
     detector.update((body((300, 330), torso=40.0),), 2.0)  # upright, 0.4 of the size
-    assert detector.stood_alone() is None
+    assert detector.stood_boxes() == ()
     detector.update((body((300, 330), torso=80.0),), 3.0)  # upright, most of the size
-    assert detector.stood_alone() is not None
+    assert len(detector.stood_boxes()) == 1

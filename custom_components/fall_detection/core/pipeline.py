@@ -191,10 +191,11 @@ class FramePipeline:
         threshold = self.detector.config.keypoint_threshold
 
         checker = self.checker
-        # The person who stood in the last frame, lost in this one: the checker looks for them.
+        # People who stood in the last frame, lost in this one: the checker looks for them.
         found = None
         if checker is not None and self.people is not None and self.rotate_retry:
-            found = found_lying(checker, decoded, pose, self.detector.stood_alone(), threshold)
+            for stood in self.detector.stood_boxes():
+                found = found_lying(checker, decoded, found or pose, stood, threshold) or found
         pose = found or pose
 
         def again(person: Person) -> Person | None:

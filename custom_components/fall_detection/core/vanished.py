@@ -139,11 +139,14 @@ def found_lying(
     if stood is None:
         return None
     measured = tuple(p for p in pose.people if spine(p, min_score).score >= min_score)
-    if any(near_box(p.box, stood, ELSEWHERE) for p in measured):
+    close = [p for p in measured if near_box(p.box, stood, ELSEWHERE)]
+    if any(p.box.longer_side >= FOUND_SIZE * stood.height for p in close):
         return None
+    # A scrap where they stood (not person-sized) is not them, and nobody else: dropped.
+    others = tuple(p for p in measured if all(p is not c for c in close))
     found = lying_there(checker.estimate(decoded).people, stood, min_score)
     if found is None:
         around = reading_around(checker, decoded, stood, AROUND_GROW, min_score)
         found = lying_there(() if around is None else (around,), stood, min_score)
     # Someone found elsewhere is someone else: kept, beside the one who stood.
-    return None if found is None else replace(pose, people=(found, *measured))
+    return None if found is None else replace(pose, people=(found, *others))

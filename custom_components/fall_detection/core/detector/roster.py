@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .lowering import LOOKBACK, STANDING_SIZE, seated, usual_upright
-from .tracking import Tracker
+from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
     from ..types import Box, FloatArray, Person
@@ -73,18 +73,25 @@ class Roster:
         """
         return self.tracker.established(timestamp) == 1
 
-    def stood_alone(self) -> Box | None:
-        """The box of the one person tracked, if they stood in the last frame analysed.
+    def stood_boxes(self) -> tuple[Box, ...]:
+        """The boxes of the people tracked who stood in the last frame analysed.
 
-        Seen in that frame (and in one before it), upright and not seated, at least
+        Each seen in that frame (and in one before it), upright and not seated, at least
         ``lowering.STANDING_SIZE`` of their usual upright size (``lowering.usual_upright``),
         with no fall of theirs raised yet: if the next frame finds nobody there, they walked
         out of view, are hidden, or went down (``core.vanished`` then has the checker model
         look for them).
         """
-        if len(self.tracker.tracks) != 1 or self._last_update is None:
-            return None
-        ((track_id, track),) = self.tracker.tracks.items()
+        if self._last_update is None:
+            return ()
+        return tuple(
+            box
+            for track_id, track in self.tracker.tracks.items()
+            if (box := self._stood(track_id, track)) is not None
+        )
+
+    def _stood(self, track_id: int, track: Track) -> Box | None:
+        """The box of ``track``'s person if they stood in the last frame (``stood_boxes``)."""
         state = self._states.get(track_id)
         if track.hits < 2 or track.last_seen != self._last_update or state is None:  # noqa: PLR2004
             return None
