@@ -8,8 +8,8 @@ frame's bottom edge, head first and partly out of view, and no pass of the defau
 fall-19), others only in the frame cut around where they stood (fall-27).
 
 Someone seen standing in the room in one frame and gone in the next walked out of view, is
-hidden, or went down. So when the one person tracked stood in the last frame analysed
-(``FallDetector.stood_alone``) and this frame has nobody with a measurable torso, the checker
+hidden, or went down. So when a person tracked stood in the last frame analysed
+(``FallDetector.stood_boxes``) and this frame has nobody with a measurable torso, the checker
 reads the whole frame, then, if it finds nobody there, the frame cut to a square
 ``AROUND_GROW`` (2) times the standing box's longer side around it (``found_lying``). A
 person it finds is taken as the one who stood, and judged by the detector like any other
@@ -39,10 +39,18 @@ both are passed on: the faller and the seated person, a new track. Over the four
 ``benchmarks/two_people.py``: 64/82 with 17 -> 64/82 with 18: in an everyday composite of the
 report split someone sitting down on the far side of the room was read upright at less than
 half their size, which counted as standing, and the checker found them lying on the seat below
-that box. Such a fragment is not where someone stood any more (``FallDetector.stood_alone``,
+that box. Such a fragment is not where someone stood any more (``FallDetector.stood_boxes``,
 the size test the controlled lowering uses). Both together: two people 64/82 with 17; grey
 303, 47 (a tune split false alarm fewer, UR adl-31); video frames and JPEG stills as above; 16:9
 with the room at the sides 283, 50 -> 285, 50 (fall-13), at the centre unchanged.
+
+Since then the look is taken for each person followed who stood, not only while one person is
+followed, and a reading where they stood that is not person-sized (under ``FOUND_SIZE`` of
+their standing height) is not them: traced on fall-13 with the second frame 0.5 s late, the
+seated person is found at 1.5 s, each person is read on a crop around them, and at 2.5 s the
+faller's crop holds only a scrap, a box 11 x 5 pixels where they stood 90 pixels tall, which
+had kept the checker from looking. Video frames 304, 30 -> 305, 30 (fall-13 at 0.5); grey,
+JPEG stills and two people unchanged.
 
 Anything else found there is ignored: the model that lost the person is not overruled on a
 guess. The checker made that reading, so its second reading of it (``detector.second``) is no
@@ -133,8 +141,9 @@ def found_lying(
     ``stood``: the box of the person who stood in the last frame (None: nobody to look for).
     The whole frame first, then the frame cut around ``stood`` (``AROUND_GROW`` times its
     longer side). None when not looked for (nobody stood, or ``pose`` has someone with a
-    measurable torso within ``ELSEWHERE`` of where they stood) or not found. People ``pose``
-    found further away are kept, after the one found lying.
+    person-sized torso within ``ELSEWHERE`` of where they stood) or not found. People ``pose``
+    found further away are kept, after the one found lying; a scrap near where they stood is
+    dropped.
     """
     if stood is None:
         return None
