@@ -133,20 +133,18 @@ def found_lying(
     checker: PoseEngine,
     decoded: Decoded,
     pose: PoseResult,
-    stood: Box | None,
+    stood: Box,
     min_score: float,
 ) -> PoseResult | None:
     """``pose`` with the person the checker finds lying where someone stood (see the module).
 
-    ``stood``: the box of the person who stood in the last frame (None: nobody to look for).
+    ``stood``: the box of a person who stood in the last frame (``FallDetector.stood_boxes``).
     The whole frame first, then the frame cut around ``stood`` (``AROUND_GROW`` times its
-    longer side). None when not looked for (nobody stood, or ``pose`` has someone with a
-    person-sized torso within ``ELSEWHERE`` of where they stood) or not found. People ``pose``
+    longer side). None when not looked for (``pose`` has someone with a person-sized torso
+    within ``ELSEWHERE`` of where they stood) or not found. People ``pose``
     found further away are kept, after the one found lying; a scrap near where they stood is
     dropped.
     """
-    if stood is None:
-        return None
     measured = tuple(p for p in pose.people if spine(p, min_score).score >= min_score)
     close = [p for p in measured if near_box(p.box, stood, ELSEWHERE)]
     if any(p.box.longer_side >= FOUND_SIZE * stood.height for p in close):
