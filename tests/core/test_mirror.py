@@ -28,7 +28,7 @@ from custom_components.fall_detection.core.detector.second import (
     stands,
 )
 from custom_components.fall_detection.core.geometry import spine
-from custom_components.fall_detection.core.mirror import MIRRORED, mirrored_reading
+from custom_components.fall_detection.core.mirror import MIRRORED, Mirrored, mirrored_reading
 from custom_components.fall_detection.core.pipeline import FramePipeline
 from custom_components.fall_detection.core.types import KEYPOINT_NAMES, Box, Person
 from custom_components.fall_detection.core.video import frames, widen
@@ -66,6 +66,27 @@ def test_a_standing_person_reads_the_same_mirrored(engine_factory: EngineFactory
     # Each side mirrored back lands on that side, within a tenth of the person's height.
     offsets = np.abs(again.keypoints[torso, :2] - person.keypoints[torso, :2])
     assert offsets.max() < 0.1 * person.box.height
+
+
+def test_a_frame_read_mirrored_gives_the_same_body_in_the_frame_s_pixels(
+    engine_factory: EngineFactory,
+) -> None:
+    """UR fall-01, first frame, read by ``Mirrored``: the body the plain reading finds.
+
+    One person, each side's shoulder and hip mapped back to that side.
+    """
+    engine = engine_factory(LIGHTNING)
+    decoded = FramePipeline(engine).decode(_first_frame("fall-01-cam0-rgb.mp4"))
+    (person,) = engine.estimate(decoded).people
+    mirrored = Mirrored(engine).estimate(decoded)
+    assert (mirrored.image_width, mirrored.image_height) == decoded.source_size
+    (again,) = mirrored.people
+    assert again.box.iou(person.box) > 0.6
+    torso = [KEYPOINT_NAMES.index(n) for n in ("left_shoulder", "right_shoulder")]
+    torso += [KEYPOINT_NAMES.index(n) for n in ("left_hip", "right_hip")]
+    offsets = np.abs(again.keypoints[torso, :2] - person.keypoints[torso, :2])
+    assert offsets.max() < 0.1 * person.box.height
+    assert not np.array_equal(again.keypoints, person.keypoints)  # a reading of its own
 
 
 def test_a_small_person_is_read_again_in_their_crop(engine_factory: EngineFactory) -> None:

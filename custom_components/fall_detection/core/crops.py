@@ -15,7 +15,7 @@ from .types import Box, Person
 from .window import cut, to_source
 
 if TYPE_CHECKING:
-    from .engine import PoseEngine
+    from .engine import PoseReader
     from .preprocess import Decoded
 
 MIN_CROP: Final = 0.1  # a crop is at least this share of the frame's shorter side
@@ -34,7 +34,7 @@ def crop_square(size: tuple[int, int], box: Box, grow: float) -> Box:
 
 
 def estimate_in_crop(
-    engine: PoseEngine, decoded: Decoded, square: Box, min_score: float
+    engine: PoseReader, decoded: Decoded, square: Box, min_score: float
 ) -> Person | None:
     """The person with the most confident torso in the frame cut to ``square``, or None.
 
@@ -53,7 +53,7 @@ def estimate_in_crop(
 
 
 def reading_around(
-    engine: PoseEngine, decoded: Decoded, box: Box, grow: float, min_score: float
+    engine: PoseReader, decoded: Decoded, box: Box, grow: float, min_score: float
 ) -> Person | None:
     """Whoever the frame cut to a square ``grow`` times ``box`` around it shows (or None).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,14 @@ class Prepared:
     tensor: npt.NDArray[np.generic]
     letterbox: Letterbox
     decoded: Decoded
+
+
+class PoseReader(Protocol):
+    """Finds the people in a frame: a model (``PoseEngine``), or one that reads it mirrored."""
+
+    def estimate(self, image: Decoded) -> PoseResult:
+        """Find the people in one frame, in its own pixels."""
+        ...
 
 
 class PoseEngine:

@@ -13,10 +13,15 @@ person at the model's whole-frame scale, where the zoom had found them.
 
 ``checked_reading`` reads the person on the same view with another model (the checker,
 ``detector.second``), not mirrored: that model's mistakes are its own.
+
+``Mirrored`` reads whole frames and crops mirrored, for the look for a person who was lost
+(``core.vanished``) in an install without the checker model: there, too, the mirrored frame
+is the second draw that does not repeat the first one's mistakes.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from PIL import Image
@@ -24,13 +29,13 @@ from PIL import Image
 from .crops import centre_in
 from .preprocess import Decoded
 from .rotation import MAX_TURNED_TORSO, estimate_upright_or_rotated
-from .types import KEYPOINT_NAMES, Box, Person
+from .types import KEYPOINT_NAMES, Box, Person, PoseResult
 from .window import cut, to_source
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .engine import PoseEngine
+    from .engine import PoseEngine, PoseReader
 
 
 def _mirror_name(name: str) -> str:
@@ -49,6 +54,32 @@ SAME_PERSON_IOU: Final = 0.1  # the mirrored reading must overlap the person's b
 def _view(box: Box, crops: Sequence[Box]) -> Box | None:
     """The crop that holds ``box``'s centre, if any (None: the whole frame)."""
     return next((c for c in crops if centre_in(box, c)), None)
+
+
+def unmirror(person: Person, width: float) -> Person:
+    """``person`` found on a frame ``width`` pixels wide mirrored, mapped back to the frame."""
+    kps = person.keypoints[MIRRORED].copy()
+    kps[:, 0] = width - kps[:, 0]
+    return Person.from_keypoints(kps, person.score)
+
+
+class Mirrored:
+    """A pose model that reads every frame it is given mirrored (a ``PoseReader``).
+
+    The people it finds are mapped back to the frame as given, left and right keypoints
+    swapped back: the same body read a second time, with other mistakes.
+    """
+
+    def __init__(self, engine: PoseReader) -> None:
+        """Read with ``engine``."""
+        self.engine = engine
+
+    def estimate(self, image: Decoded) -> PoseResult:
+        """Everyone the model finds on ``image`` mirrored, in ``image``'s pixels."""
+        width = image.source_size[0]
+        view = Decoded(image.image.transpose(Image.Transpose.FLIP_LEFT_RIGHT), image.source_size)
+        result = self.engine.estimate(view)
+        return replace(result, people=tuple(unmirror(p, width) for p in result.people))
 
 
 def mirrored_reading(
@@ -101,11 +132,9 @@ def _read_again(
     )
     best, best_iou = None, SAME_PERSON_IOU
     for found in result.people:
-        kps = found.keypoints
-        if mirrored:
-            kps = kps[MIRRORED].copy()
-            kps[:, 0] = width - kps[:, 0]  # mirrored back, still in the view's pixels
-        candidate = to_source(Person.from_keypoints(kps, found.score), x0, y0, scale)
+        # Mirrored back, still in the view's pixels.
+        back = unmirror(found, width) if mirrored else found
+        candidate = to_source(back, x0, y0, scale)
         iou = candidate.box.iou(person.box)
         if iou > best_iou:
             best, best_iou = candidate, iou

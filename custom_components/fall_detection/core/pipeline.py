@@ -11,7 +11,7 @@ from PIL import Image
 from .crops import reading_around
 from .detector import DetectorConfig, FallDetector, FallEvent, FloorModel, RateConfig
 from .detector.second import AROUND_GROW, SecondReadings
-from .mirror import checked_reading, mirrored_reading
+from .mirror import Mirrored, checked_reading, mirrored_reading
 from .people import DEFAULT_PEOPLE, PeopleConfig, estimate_people
 from .preprocess import Decoded, ImageInput, open_image
 from .render import render
@@ -48,13 +48,14 @@ class FrameResult:
     tracks: tuple[tuple[int, Person], ...] = ()
     """The people the detector followed in this frame, with their track ids."""
     found: bool = False
-    """The person was lost by the pose model and found lying by the checker (``vanished``)."""
+    """The person was lost by the pose model and found lying by the checker, or by the pose
+    model on the mirrored frame (``vanished``)."""
 
     @property
     def caption(self) -> str:
         """The annotated frame's top line: the time, what was found, and the events."""
         told = [f"{e.type.value} #{e.track_id} {e.reason} {e.confidence:.2f}" for e in self.events]
-        found = ["found lying by the checker"] if self.found else []
+        found = ["found lying where they stood"] if self.found else []
         return "  ".join([f"{self.timestamp:.1f} s", *found, *told])
 
     def render(
@@ -121,7 +122,7 @@ class FramePipeline:
         instead of ``engine``, not mirrored; when it sees the fall too, a burst raises it
         without waiting for its next frame (``detector.second``); and it looks for a person
         who stood in the last frame and is lost in this one (``core.vanished``). None:
-        ``engine`` mirrored, and nobody looked for.
+        ``engine`` mirrored does both (with ``second_opinion``).
         """
         if camera_rotation not in CAMERA_ROTATIONS:
             raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")
@@ -133,6 +134,8 @@ class FramePipeline:
         self.second_opinion = second_opinion
         self.checker = checker
         self.look_around = look_around
+        # Without the checker, the mirrored second reading also looks for a lost person.
+        self._mirrored = Mirrored(engine) if second_opinion and checker is None else None
         self._discovered = float("-inf")  # when the last discovery pass ran
         # Grey copies of the last frames, to tell a new person who moves from furniture: long
         # enough to hold a frame from ``moved_since`` back at the slowest base rate too.
@@ -191,11 +194,13 @@ class FramePipeline:
         threshold = self.detector.config.keypoint_threshold
 
         checker = self.checker
-        # People who stood in the last frame, lost in this one: the checker looks for them.
+        # People who stood in the last frame, lost in this one: the checker looks for them;
+        # without it, the pose model on the frame mirrored (``core.vanished``).
+        looker = checker or self._mirrored
         found = None
-        if checker is not None and self.people is not None and self.rotate_retry:
+        if looker is not None and self.people is not None and self.rotate_retry:
             for stood in self.detector.stood_boxes():
-                found = found_lying(checker, decoded, found or pose, stood, threshold) or found
+                found = found_lying(looker, decoded, found or pose, stood, threshold) or found
         pose = found or pose
 
         def again(person: Person) -> Person | None:

@@ -26,7 +26,7 @@ from .preprocess import Decoded
 from .types import Box, Person, PoseResult
 
 if TYPE_CHECKING:
-    from .engine import PoseEngine
+    from .engine import PoseReader
 
 MAX_TURNED_TORSO: Final = 0.33  # of the frame's longer side, for a torso found turned
 # Ambianic's order: the frame turned 90 degrees counter-clockwise first, then clockwise.
@@ -65,7 +65,7 @@ def best_spine_score(result: PoseResult, min_keypoint_score: float) -> float:
 
 
 def estimate_upright_or_rotated(
-    engine: PoseEngine,
+    engine: PoseReader,
     decoded: Decoded,
     min_keypoint_score: float,
     min_spine_score: float,

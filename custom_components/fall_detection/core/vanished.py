@@ -1,5 +1,7 @@
 """A standing person the pose model lost: the checker model looks for them on the floor.
 
+Without the checker model the pose model itself looks, on the frame mirrored (see the end).
+
 After a fall the pose model often finds nobody. Traced on the benchmark's UR Fall clips
 (tune split: fall-17, 19, 23, 25, 27, 29): the faller falls towards the camera and lies at the
 frame's bottom edge, head first and partly out of view, and no pass of the default model
@@ -66,6 +68,23 @@ dim room read at 63 degrees, one sitting down on a sofa at 61). The crop added 4
 in each replay, and with them 5 false alarms in the tune split, sitting down on a sofa (UR
 adl-21, adl-23): the person-sized box removed one, the bottom below the feet the rest. See
 ``benchmarks/README.md``, session 20.
+
+**Without the checker** (an install without its file, which has no download address) the
+look is taken by the pose model on the frame mirrored left to right (``mirror.Mirrored``),
+whole and then cut around where the person stood, with the same tests of what it finds. A
+single-pose model reads a mirrored frame with mistakes of its own, as the mirrored second
+readings rely on (``core.mirror``): in the benchmark's post-fall frames where the pose stage
+found no faller lying (117 of 667, ``benchmarks/pose.py``), the mirrored whole frame found
+them lying in 50, crops around where they stood in about 35, Thunder in 25. Traced on UR
+fall-27 (tune split): at 3.0 s, the clip's last frame at 1 frame per second, Lightning finds
+nobody; mirrored and cut around where the faller stood, it finds them lying at the frame's
+bottom edge. Over the four phases of ``benchmarks/phases.py --no-checker`` (falls of 328,
+false alarms; tune split in brackets): video frames 298, 40 (220, 15) -> 304, 39 (224, 15);
+grey 294, 52 (225, 22) -> 300, 52 (229, 22); only falls gained (UR fall-13, 25, 27, 29, Le2i
+Home_02_video_33, 34, 36), and Home_02_video_34's early false alarm gone. With the checker the
+same mirrored look after the checker's own found nothing: tune split unchanged (225, 14),
+report split two falls and a false alarm more; not taken (``benchmarks/README.md``, session
+31).
 """
 
 from __future__ import annotations
@@ -81,7 +100,7 @@ from .people import near as near_box
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from .engine import PoseEngine
+    from .engine import PoseReader
     from .preprocess import Decoded
     from .types import Box, Person, PoseResult
 
@@ -130,7 +149,7 @@ def lying_there(people: Iterable[Person], stood: Box, min_score: float) -> Perso
 
 
 def found_lying(
-    checker: PoseEngine,
+    checker: PoseReader,
     decoded: Decoded,
     pose: PoseResult,
     stood: Box,
@@ -138,7 +157,9 @@ def found_lying(
 ) -> PoseResult | None:
     """``pose`` with the person the checker finds lying where someone stood (see the module).
 
-    ``stood``: the box of a person who stood in the last frame (``FallDetector.stood_boxes``).
+    ``checker``: the checker model, or without it the pose model reading mirrored frames
+    (``mirror.Mirrored``). ``stood``: the box of a person who stood in the last frame
+    (``FallDetector.stood_boxes``).
     The whole frame first, then the frame cut around ``stood`` (``AROUND_GROW`` times its
     longer side). None when not looked for (``pose`` has someone with a person-sized torso
     within ``ELSEWHERE`` of where they stood) or not found. People ``pose``
