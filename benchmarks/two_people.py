@@ -18,8 +18,10 @@ Prints falls caught and false alarms (alerts outside the fall's window, from eit
 person) per split (tune: UR odd clips and Le2i Coffee_room_01, as benchmarks/accuracy.py),
 and the CPU time per analysed frame.
 
+``--no-checker`` replays as an install without the checker model's file.
+
 Usage: .venv/bin/python benchmarks/two_people.py [--limit N] [--model NAME]
-       [--stages "whole frame,people"] [--alerts-json FILE]
+       [--stages "whole frame,people"] [--alerts-json FILE] [--no-checker]
 """
 
 from __future__ import annotations
@@ -110,10 +112,16 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N composites")
     parser.add_argument("--stages", default=",".join(STAGES), help="comma-separated stages to run")
     parser.add_argument("--alerts-json", type=Path, help="write each composite's alerts here")
+    parser.add_argument(
+        "--no-checker",
+        action="store_true",
+        help="without the checker model, as an install without its file",
+    )
     args = parser.parse_args()
     spec = load_catalog().get(args.model)
     engine = PoseEngine.load(spec, MODELS / spec.file)
-    checker = checker_of()  # as the integration, when the checker's file is found
+    # As the integration: the checker when its file is found.
+    checker = None if args.no_checker else checker_of()
     rate = rate_of()  # the integration's defaults
     config = DetectorConfig(alert_threshold=DEFAULT_THRESHOLD)
     jobs = pairs(read_sequences(FIXTURES / "benchmark"))

@@ -200,7 +200,10 @@ class FramePipeline:
         found = None
         if looker is not None and self.people is not None and self.rotate_retry:
             for stood in self.detector.stood_boxes():
-                found = found_lying(looker, decoded, found or pose, stood, threshold) or found
+                look = found_lying(
+                    looker, decoded, found or pose, stood, threshold, turned=checker is None
+                )
+                found = look or found
         pose = found or pose
 
         def again(person: Person) -> Person | None:
