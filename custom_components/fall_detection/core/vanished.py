@@ -156,7 +156,7 @@ def lying_there(people: Iterable[Person], stood: Box, min_score: float) -> Perso
 
 
 def found_lying(
-    checker: PoseReader,
+    reader: PoseReader,
     decoded: Decoded,
     pose: PoseResult,
     stood: Box,
@@ -166,11 +166,12 @@ def found_lying(
 ) -> PoseResult | None:
     """``pose`` with the person the checker finds lying where someone stood (see the module).
 
-    ``checker``: the checker model, or without it the pose model reading mirrored frames
+    ``reader``: the checker model, or without it the pose model reading mirrored frames
     (``mirror.Mirrored``). ``stood``: the box of a person who stood in the last frame
     (``FallDetector.stood_boxes``). ``turned``: the whole frame is read turned by 90 degrees
-    too when it shows no torso, as the pose stage reads it (the mirrored pose model; see the
-    module).
+    too when it shows no torso, as the pose stage reads it (asked of the mirrored pose model;
+    see the module).
+
     The whole frame first, then the frame cut around ``stood`` (``AROUND_GROW`` times its
     longer side). None when not looked for (``pose`` has someone with a person-sized torso
     within ``ELSEWHERE`` of where they stood) or not found. People ``pose``
@@ -185,14 +186,14 @@ def found_lying(
     others = tuple(p for p in measured if all(p is not c for c in close))
     whole = (
         estimate_upright_or_rotated(
-            checker, decoded, min_score, min_score, max_turned_torso=MAX_TURNED_TORSO
+            reader, decoded, min_score, min_score, max_turned_torso=MAX_TURNED_TORSO
         )
         if turned
-        else checker.estimate(decoded)
+        else reader.estimate(decoded)
     )
     found = lying_there(whole.people, stood, min_score)
     if found is None:
-        around = reading_around(checker, decoded, stood, AROUND_GROW, min_score)
+        around = reading_around(reader, decoded, stood, AROUND_GROW, min_score)
         found = lying_there(() if around is None else (around,), stood, min_score)
     # Someone found elsewhere is someone else: kept, beside the one who stood.
     return None if found is None else replace(pose, people=(found, *others))
