@@ -117,12 +117,14 @@ class FramePipeline:
         ``rotate_retry`` False: one upright pass on the whole frame and nothing more (no
         turned retry, no people module). ``second_opinion``: read a person again on the
         mirrored view before a fall seen in one frame is raised (``core.mirror``), and, with
-        ``look_around``, again on the frame cut around where they were (``detector.second``).
+        ``look_around``, again on the frame cut around where they were (``detector.second``);
+        without a checker it also has ``engine`` look, on the mirrored frame, for a person who
+        stood in the last frame and is lost in this one (``core.vanished``).
         ``checker``: a second, more accurate single-pose model that makes both readings
         instead of ``engine``, not mirrored; when it sees the fall too, a burst raises it
         without waiting for its next frame (``detector.second``); and it looks for a person
         who stood in the last frame and is lost in this one (``core.vanished``). None:
-        ``engine`` mirrored does both (with ``second_opinion``).
+        ``engine`` mirrored makes the readings and the look (with ``second_opinion``).
         """
         if camera_rotation not in CAMERA_ROTATIONS:
             raise ValueError(f"camera_rotation must be one of {CAMERA_ROTATIONS}")

@@ -77,7 +77,7 @@ from ..geometry import knee_y
 from .longlie import across, lying
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from .config import DetectorConfig
     from .features import Observation
@@ -105,7 +105,7 @@ def lowered_on_purpose(
     """
     if rate is not None and rate.adaptive and crouched_first(state, obs, rate):
         return True
-    recent = [o for o in state.history if obs.timestamp - o.timestamp <= LOOKBACK]
+    recent = looking_back(state.history, obs.timestamp)
     stood = last_standing(recent)
     if stood is None:
         return False
@@ -143,6 +143,11 @@ def last_standing(recent: Sequence[Observation]) -> Observation | None:
     reach = STANDING_HIPS * max(highest.spine.length, 1.0)
     standing = [o for o in uprights if (o.hip or 0.0) - (highest.hip or 0.0) < reach]
     return standing[-1]
+
+
+def looking_back(history: Iterable[Observation], timestamp: float) -> list[Observation]:
+    """The frames of ``history`` within ``LOOKBACK`` seconds before ``timestamp``, oldest first."""
+    return [o for o in history if timestamp - o.timestamp <= LOOKBACK]
 
 
 def usual_upright(recent: Sequence[Observation]) -> float:

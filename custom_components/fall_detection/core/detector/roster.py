@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .lowering import LOOKBACK, STANDING_SIZE, seated, usual_upright
+from .lowering import STANDING_SIZE, looking_back, seated, usual_upright
 from .tracking import Track, Tracker
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class Roster:
         if not last.upright or seated(last):
             return None
         # At about their usual upright size: a fragment read upright is not them standing.
-        recent = [o for o in state.history if last.timestamp - o.timestamp <= LOOKBACK]
+        recent = looking_back(state.history, last.timestamp)
         if last.person.box.longer_side < STANDING_SIZE * usual_upright(recent):
             return None
         return last.person.box
